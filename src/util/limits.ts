@@ -10,7 +10,10 @@ export const MiB = 1024 * KiB;
 export const GiB = 1024 * MiB;
 
 export const defaultLimits = {
-  /** Largest record batch a topic accepts (Kafka's `max.message.bytes`; it applies to a batch). */
+  /**
+   * Default of the topic config `max.message.bytes`: the largest record batch a topic accepts
+   * (as in Kafka, it applies to a batch).
+   */
   batchBytesMax: 1 * MiB,
   /** Largest gRPC request a broker accepts; checked by grpc-js from the frame header. */
   requestBytesMax: 8 * MiB,

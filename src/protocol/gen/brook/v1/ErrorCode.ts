@@ -1,10 +1,13 @@
 // Original file: proto/brook/v1/records.proto
 
 /**
- * The Brook error codes. On every failed call the code's name without the `ERROR_CODE_` prefix
+ * The Brook error codes. On a failed call the code's name without the `ERROR_CODE_` prefix
  * (for example `UNKNOWN_TOPIC`) is sent in the trailing metadata key `brook-error-code` and as
  * the `reason` of a google.rpc.ErrorInfo (domain `brook.v1`) in `grpc-status-details-bin`.
- * Retriable codes are marked so.
+ * Retriable codes are marked so. Two failures happen in the gRPC library before Brook sees the
+ * call and carry no code: a request larger than the broker accepts (RESOURCE_EXHAUSTED: read it
+ * as REQUEST_TOO_LARGE) and a call to a broker that is shutting down or unreachable
+ * (UNAVAILABLE: read it as BROKER_UNAVAILABLE).
  */
 export const ErrorCode = {
   /**
@@ -98,10 +101,13 @@ export const ErrorCode = {
 } as const;
 
 /**
- * The Brook error codes. On every failed call the code's name without the `ERROR_CODE_` prefix
+ * The Brook error codes. On a failed call the code's name without the `ERROR_CODE_` prefix
  * (for example `UNKNOWN_TOPIC`) is sent in the trailing metadata key `brook-error-code` and as
  * the `reason` of a google.rpc.ErrorInfo (domain `brook.v1`) in `grpc-status-details-bin`.
- * Retriable codes are marked so.
+ * Retriable codes are marked so. Two failures happen in the gRPC library before Brook sees the
+ * call and carry no code: a request larger than the broker accepts (RESOURCE_EXHAUSTED: read it
+ * as REQUEST_TOO_LARGE) and a call to a broker that is shutting down or unreachable
+ * (UNAVAILABLE: read it as BROKER_UNAVAILABLE).
  */
 export type ErrorCode =
   /**
@@ -216,9 +222,12 @@ export type ErrorCode =
   | 21
 
 /**
- * The Brook error codes. On every failed call the code's name without the `ERROR_CODE_` prefix
+ * The Brook error codes. On a failed call the code's name without the `ERROR_CODE_` prefix
  * (for example `UNKNOWN_TOPIC`) is sent in the trailing metadata key `brook-error-code` and as
  * the `reason` of a google.rpc.ErrorInfo (domain `brook.v1`) in `grpc-status-details-bin`.
- * Retriable codes are marked so.
+ * Retriable codes are marked so. Two failures happen in the gRPC library before Brook sees the
+ * call and carry no code: a request larger than the broker accepts (RESOURCE_EXHAUSTED: read it
+ * as REQUEST_TOO_LARGE) and a call to a broker that is shutting down or unreachable
+ * (UNAVAILABLE: read it as BROKER_UNAVAILABLE).
  */
 export type ErrorCode__Output = typeof ErrorCode[keyof typeof ErrorCode]

@@ -1,0 +1,164 @@
+/**
+ * The produce path: validate what a client sent, turn plain records into a batch, append, and
+ * answer according to acks.
+ *
+ * Everything is checked before anything is appended, so a request is all or nothing: a bad
+ * batch in the middle of a request leaves the log untouched. Raw batches stay as bytes: the
+ * broker checks their framing and CRC, rewrites baseOffset and the leader epoch in place, and
+ * appends them (ARCHITECTURE.md, decision 1).
+ */
+import { BrookError } from '../protocol/errors.js';
+import {
+  checkProducedBatch,
+  encodeBatch,
+  setLogAppendTime,
+  splitBatches,
+  type RecordInput,
+} from '../protocol/record-batch.js';
+import type { Broker } from './broker.js';
+import { SINGLE_BROKER_EPOCH } from './broker.js';
+import type { TopicConfig } from './topic-config.js';
+
+export type AcksMode = 'none' | 'leader' | 'all';
+
+export interface ProduceInput {
+  readonly topic: string;
+  readonly partition: number;
+  readonly acks: AcksMode;
+  /** 0 = the broker default. */
+  readonly timeoutMs: number;
+  readonly data: { readonly batches: Uint8Array } | { readonly records: readonly RecordInput[] };
+}
+
+export interface ProduceResult {
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly logAppendTimeMs: number;
+  readonly logStartOffset: number;
+  readonly recordCount: number;
+}
+
+const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
+
+export async function produce(broker: Broker, input: ProduceInput): Promise<ProduceResult> {
+  const topic = await broker.topicForProduce(input.topic);
+  const partition = broker.partition(input.topic, input.partition);
+  const now = broker.options.clock.nowMs();
+  const batches = await batchesOf(
+    input,
+    topic.config,
+    now,
+    broker.options.limits.produceRecordsMax,
+  );
+  const logAppendTime = topic.config.timestampType === 'LogAppendTime';
+  let recordCount = 0;
+  for (const batch of batches) {
+    if (logAppendTime) setLogAppendTime(batch.bytes, 0, now);
+    recordCount += batch.recordCount;
+  }
+  const appended = partition.append(
+    batches.map((batch) => batch.bytes),
+    SINGLE_BROKER_EPOCH,
+  );
+  if (input.acks === 'none') {
+    appended.durable.catch(() => undefined);
+    appended.written.catch(() => undefined);
+  }
+  const range = input.acks === 'none' ? { baseOffset: -1, lastOffset: -1 } : await appended.written;
+  if (input.acks === 'all') {
+    await withTimeout(appended.durable, timeoutOf(broker, input.timeoutMs), input);
+  }
+  return {
+    ...range,
+    logAppendTimeMs: logAppendTime ? now : -1,
+    logStartOffset: partition.logStartOffset,
+    recordCount,
+  };
+}
+
+function timeoutOf(broker: Broker, requested: number): number {
+  const timeout = requested === 0 ? DEFAULT_PRODUCE_TIMEOUT_MS : requested;
+  return Math.min(timeout, broker.options.limits.produceTimeoutMsMax);
+}
+
+interface ValidBatch {
+  readonly bytes: Uint8Array;
+  readonly recordCount: number;
+}
+
+async function batchesOf(
+  input: ProduceInput,
+  config: TopicConfig,
+  now: number,
+  recordsMax: number,
+): Promise<ValidBatch[]> {
+  if ('batches' in input.data) return validateBatches(input.data.batches, config);
+  const records = input.data.records;
+  if (records.length === 0) {
+    throw new BrookError('INVALID_REQUEST', 'produce request has no records');
+  }
+  if (records.length > recordsMax) {
+    throw new BrookError(
+      'INVALID_REQUEST',
+      `produce request has ${records.length} records; the limit is ${recordsMax} per request`,
+    );
+  }
+  for (const record of records) {
+    if (record.timestamp !== undefined && record.timestamp < 0) {
+      throw new BrookError('INVALID_RECORD', `record timestamp ${record.timestamp} is negative`);
+    }
+  }
+  const stamped = records.map((record) =>
+    record.timestamp === undefined || record.timestamp === 0
+      ? { ...record, timestamp: now }
+      : record,
+  );
+  const bytes = await encodeBatch(stamped, { defaultTimestamp: now });
+  checkBatchSize(bytes.length, config);
+  return [{ bytes, recordCount: records.length }];
+}
+
+function validateBatches(data: Uint8Array, config: TopicConfig): ValidBatch[] {
+  if (data.length === 0) throw new BrookError('INVALID_REQUEST', 'produce request has no batches');
+  const spans = splitBatches(data);
+  return spans.map((span) => {
+    checkBatchSize(span.size, config);
+    checkProducedBatch(data, span);
+    // No copy: the request's buffer is ours from here on, and the log rewrites baseOffset in it.
+    const bytes = data.subarray(span.position, span.position + span.size);
+    return { bytes, recordCount: span.header.recordCount };
+  });
+}
+
+function checkBatchSize(size: number, config: TopicConfig): void {
+  if (size > config.maxMessageBytes) {
+    throw new BrookError(
+      'RECORD_TOO_LARGE',
+      `record batch of ${size} bytes is larger than max.message.bytes ${config.maxMessageBytes}`,
+      { details: { size: String(size), limit: String(config.maxMessageBytes) } },
+    );
+  }
+}
+
+async function withTimeout(
+  promise: Promise<void>,
+  timeoutMs: number,
+  input: ProduceInput,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new BrookError(
+          'REQUEST_TIMED_OUT',
+          `produce to ${input.topic}-${input.partition} was not acknowledged within ${timeoutMs} ms`,
+        ),
+      );
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
