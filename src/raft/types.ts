@@ -1,0 +1,336 @@
+/**
+ * The contract of Brook's Raft core (src/raft/): its inputs, its output (`Ready`), the messages
+ * replicas exchange, and what must be persisted. The core is synchronous and deterministic
+ * (ARCHITECTURE.md, decision 7): no I/O, no clock, no Math.random. Time enters as `tick()`,
+ * randomness through the injected `Random`, the network as `step(message)`, and the disk
+ * through what the caller persists from `Ready` before calling `advance()`.
+ *
+ * The partition log is the Raft log (decision 2). An entry is one record batch spanning
+ * `[baseOffset, lastOffset]`; Raft indexes are log offsets; an entry's term is its batch's
+ * partition leader epoch. The core sees offsets, terms and sizes, never the bytes: the replica
+ * loop (src/replica/) reads entry bytes from the log and attaches them to `append` messages,
+ * and appends received bytes for the entries the core lists in `Ready.entries`.
+ *
+ * Offsets: an empty log that starts at offset 0 has `lastOffset = -1` and `lastTerm = 0`. The
+ * snapshot (the prefix discarded from the log) ends at `snapshot.lastOffset`; the log holds
+ * `[snapshot.lastOffset + 1, lastOffset]`; a fresh group has snapshot `{ lastOffset: -1,
+ * term: 0 }`.
+ *
+ * Worked example (3 voters, 1 is leader in term 2, log [0..9] all term 1 committed):
+ *   propose({ recordCount: 5, sizeBytes: 300 }, 2) -> { baseOffset: 10, lastOffset: 14, term: 2 }
+ *   ready(): entries [{10..14, term 2}], messages [append to 2 and 3: prev (9, 1), entries
+ *            [{10..14, 2}], commit 9] (sendable before the leader's own fsync),
+ *            hardState null (unchanged)
+ *   caller appends bytes, sends, fsyncs, advance(ready): the leader's own match is now 14
+ *   step(appendResponse from 2, success, matchOffset 14): a quorum (1, 2) holds 14, and 14 is
+ *            of the current term: commit = 14; next ready(): committed { from: 10, to: 14 }.
+ */
+import type { NodeId, Offset, Term } from './ids.js';
+import type { Random } from '../util/ports.js';
+
+export type { NodeId, Offset, Term } from './ids.js';
+
+// ---------------------------------------------------------------------------------------------
+// Log entries and membership
+
+/** A configuration: who votes and who only replicates. */
+export interface Membership {
+  /** Voters; a quorum is a majority of them. */
+  readonly voters: readonly NodeId[];
+  /** Non-voting members that receive the log (they catch up before being promoted). */
+  readonly learners: readonly NodeId[];
+}
+
+/**
+ * Metadata of one log entry (one record batch). `config` is set for a configuration entry: a
+ * control batch carrying a new `Membership` that takes effect as soon as it is appended (Raft
+ * thesis 4.1: a server uses the latest configuration in its log, committed or not).
+ */
+export interface EntryMeta {
+  readonly baseOffset: Offset;
+  readonly lastOffset: Offset;
+  readonly term: Term;
+  readonly sizeBytes: number;
+  readonly config?: Membership;
+  /**
+   * Set for the empty entry a new leader appends in its term (Raft thesis 6.4: it lets the
+   * leader commit earlier terms' entries). The replica loop writes it as a control batch.
+   */
+  readonly noop?: boolean;
+}
+
+/** The discarded prefix of the log: everything up to and including `lastOffset`. */
+export interface SnapshotMeta {
+  readonly lastOffset: Offset;
+  readonly term: Term;
+  /** The configuration in force at `lastOffset`. */
+  readonly membership: Membership;
+}
+
+/** Persisted before any message that depends on it is sent (term and vote). */
+export interface HardState {
+  readonly term: Term;
+  /** Whom this node voted for in `term`, or null. */
+  readonly vote: NodeId | null;
+  /** Highest offset known committed. Persisting it is an optimisation, not a safety need. */
+  readonly commit: Offset;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages (the replica loop carries them; `append` and `installSnapshot` get payload bytes)
+
+interface Envelope {
+  readonly from: NodeId;
+  readonly to: NodeId;
+  /** The sender's term (for preVote: the term the sender would campaign in). */
+  readonly term: Term;
+}
+
+export interface PreVoteMessage extends Envelope {
+  readonly type: 'preVote';
+  readonly lastOffset: Offset;
+  readonly lastTerm: Term;
+}
+
+export interface VoteMessage extends Envelope {
+  readonly type: 'vote';
+  readonly lastOffset: Offset;
+  readonly lastTerm: Term;
+  /** Set when campaigning after TimeoutNow: voters ignore their leader lease for it. */
+  readonly transfer: boolean;
+}
+
+export interface VoteResponseMessage extends Envelope {
+  readonly type: 'preVoteResponse' | 'voteResponse';
+  readonly granted: boolean;
+}
+
+export interface AppendMessage extends Envelope {
+  readonly type: 'append';
+  /** Offset of the entry just before `entries` (baseOffset - 1 of the first one). */
+  readonly prevLastOffset: Offset;
+  readonly prevTerm: Term;
+  /** Contiguous entries; empty for a probe. */
+  readonly entries: readonly EntryMeta[];
+  /** The leader's commit offset. */
+  readonly commit: Offset;
+}
+
+export interface AppendResponseMessage extends Envelope {
+  readonly type: 'appendResponse';
+  readonly success: boolean;
+  /**
+   * On success: the last offset the follower now holds, durably, matching the leader's log
+   * (prevLastOffset + the entries of the append). On rejection: the `prevLastOffset` rejected.
+   */
+  readonly matchOffset: Offset;
+  /**
+   * On rejection, for fast backtracking (Raft thesis 5.3 optimisation, etcd's hint): the
+   * follower's candidate next match point: the largest offset <= the rejected prevLastOffset
+   * whose term is <= the rejected prevTerm, or its lastOffset when its log is shorter, with
+   * that offset's term. The leader then probes at the largest of its own offsets <= hint
+   * whose term <= hintTerm.
+   */
+  readonly rejectHint: Offset;
+  readonly rejectHintTerm: Term;
+}
+
+export interface HeartbeatMessage extends Envelope {
+  readonly type: 'heartbeat';
+  /** min(leader commit, the follower's known match): never beyond what the follower holds. */
+  readonly commit: Offset;
+  /** ReadIndex round this heartbeat belongs to, or null. */
+  readonly readContext: number | null;
+}
+
+export interface HeartbeatResponseMessage extends Envelope {
+  readonly type: 'heartbeatResponse';
+  readonly readContext: number | null;
+}
+
+export interface InstallSnapshotMessage extends Envelope {
+  readonly type: 'installSnapshot';
+  readonly snapshot: SnapshotMeta;
+}
+
+export interface TimeoutNowMessage extends Envelope {
+  readonly type: 'timeoutNow';
+}
+
+export type Message =
+  | PreVoteMessage
+  | VoteMessage
+  | VoteResponseMessage
+  | AppendMessage
+  | AppendResponseMessage
+  | HeartbeatMessage
+  | HeartbeatResponseMessage
+  | InstallSnapshotMessage
+  | TimeoutNowMessage;
+
+export type MessageType = Message['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+/** A linearizable read point: serve the read once the state machine has applied `offset`. */
+export interface ReadState {
+  readonly requestId: number;
+  readonly offset: Offset;
+}
+
+/**
+ * What the caller must do, in this order (the replica loop does exactly this):
+ *  1. if `snapshot`: install it (discard the log, restart it after snapshot.lastOffset, restore
+ *     the state machine from the snapshot bytes that came with the message);
+ *  2. if `truncateFrom` !== null: truncate the log suffix from that offset;
+ *  3. append the bytes of `entries` to the log (written, not yet fsynced);
+ *  4. send `messages` (they do not depend on this node's durability: the leader's appends go
+ *     out while its own fsync runs, Raft thesis 10.2.1);
+ *  5. make everything durable: fsync the log when entries were appended or truncated, and
+ *     persist `hardState` when non-null (atomically);
+ *  6. send `messagesAfterPersist` (votes and append responses: they promise durability);
+ *  7. apply `committed` entries to the state machines, and answer `readStates` once applied;
+ *  8. call `advance(ready)`.
+ * `ready()` may be called again only after `advance`; while a Ready is outstanding the core
+ * keeps accepting ticks, steps and proposals, and the next Ready carries their effects.
+ */
+export interface Ready {
+  readonly snapshot: SnapshotMeta | null;
+  readonly truncateFrom: Offset | null;
+  readonly entries: readonly EntryMeta[];
+  readonly hardState: HardState | null;
+  readonly messages: readonly Message[];
+  readonly messagesAfterPersist: readonly Message[];
+  /** Entries to apply, inclusive; null when nothing new committed. */
+  readonly committed: { readonly from: Offset; readonly to: Offset } | null;
+  readonly readStates: readonly ReadState[];
+  /** True when step 5 must fsync (entries, truncation, snapshot, or term/vote changed). */
+  readonly mustSync: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs other than messages
+
+export interface Proposal {
+  /** Offsets the entry spans (a batch's record count); >= 1. */
+  readonly recordCount: number;
+  readonly sizeBytes: number;
+  /** A configuration change instead of data (see RaftCore.proposeMembership). */
+  readonly config?: Membership;
+}
+
+export type ProposeError =
+  /** Not the leader (`leader` is the current leader, if known). */
+  | { readonly code: 'NOT_LEADER'; readonly leader: NodeId | null }
+  /** Leadership moved since the caller read it: `expectedTerm` is not the current term. */
+  | { readonly code: 'TERM_MISMATCH'; readonly term: Term }
+  /** A leadership transfer is under way; proposals wait for it. */
+  | { readonly code: 'TRANSFER_IN_PROGRESS' }
+  /** Another configuration change is not committed yet, or the leader has not yet committed an
+   *  entry of its own term (the single-server-change safety rule), or the change is invalid. */
+  | { readonly code: 'CONFIG_CHANGE_REJECTED'; readonly reason: string };
+
+export type ProposeResult =
+  | { readonly ok: true; readonly entry: EntryMeta }
+  | { readonly ok: false; readonly error: ProposeError };
+
+export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
+
+export interface FollowerProgress {
+  readonly id: NodeId;
+  readonly match: Offset;
+  readonly next: Offset;
+  readonly state: 'probe' | 'replicate' | 'snapshot';
+  readonly inflightMessages: number;
+  readonly isLearner: boolean;
+}
+
+export interface RaftStatus {
+  readonly id: NodeId;
+  readonly role: Role;
+  readonly term: Term;
+  readonly leader: NodeId | null;
+  readonly commit: Offset;
+  readonly applied: Offset;
+  readonly lastOffset: Offset;
+  readonly lastTerm: Term;
+  readonly snapshot: SnapshotMeta;
+  readonly membership: Membership;
+  /** Leader only: one entry per other member. */
+  readonly progress: readonly FollowerProgress[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Construction
+
+export interface RaftConfig {
+  readonly id: NodeId;
+  /** Ticks without hearing a leader before campaigning: randomized in [this, 2 * this). */
+  readonly electionTicks: number;
+  /** Ticks between a leader's heartbeats; must be < electionTicks. */
+  readonly heartbeatTicks: number;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  /** Append messages in flight to one follower in the replicate state. */
+  readonly inflightMessagesMax: number;
+  /** Bytes of entries in flight to one follower. */
+  readonly inflightBytesMax: number;
+  /** Bytes of entries per append message (at least one entry is always sent). */
+  readonly messageBytesMax: number;
+  /** Seeded in the simulator; the only source of randomness of the core. */
+  readonly random: Random;
+}
+
+/** What the caller recovered from disk, for `RaftCore` to start from. */
+export interface RaftStorageState {
+  readonly hardState: HardState;
+  readonly snapshot: SnapshotMeta;
+  /** Metadata of every entry in the log after the snapshot, in order. */
+  readonly entries: readonly EntryMeta[];
+  /** Highest offset already applied to the state machines (>= snapshot.lastOffset). */
+  readonly applied: Offset;
+}
+
+/**
+ * One Raft group member's core. Implemented by `RaftCore` (core.ts); the replica loop and the
+ * tests depend on this interface only.
+ */
+export interface RaftNode {
+  /** One logical tick: drives election timeouts, heartbeats and check-quorum. */
+  tick(): void;
+  /** Delivers a message; stale or unexpected ones are dropped (never thrown). */
+  step(message: Message): void;
+  /**
+   * Leader only: assigns the entry its offsets `[lastOffset + 1, lastOffset + recordCount]` and
+   * the current term, and queues it for the next Ready. Fails unless this node leads in
+   * `expectedTerm` (conditional replication: a state machine validated against the leader's
+   * state of that term).
+   */
+  propose(proposal: Proposal, expectedTerm: Term): ProposeResult;
+  /** Starts an election now (tests, and a node told to take over). */
+  campaign(): void;
+  /** Leader only: hands leadership to `target` (catch it up, then TimeoutNow). */
+  transferLeadership(
+    target: NodeId,
+  ): { readonly ok: true } | { readonly ok: false; readonly reason: string };
+  /**
+   * Leader only: asks for a linearizable read point. Once a quorum confirms this node still
+   * leads, a ReadState with `requestId` appears in a Ready (offset = commit at request time).
+   */
+  readIndex(
+    requestId: number,
+  ): { readonly ok: true } | { readonly ok: false; readonly error: ProposeError };
+  /**
+   * The state machines hold a snapshot at `lastOffset` (<= applied): entries up to it may be
+   * dropped from the log; followers behind it get InstallSnapshot.
+   */
+  compact(lastOffset: Offset): void;
+  hasReady(): boolean;
+  ready(): Ready;
+  /** The caller did everything `ready` asked, in order (see Ready). */
+  advance(ready: Ready): void;
+  status(): RaftStatus;
+}
+
+export type RaftNodeFactory = (config: RaftConfig, state: RaftStorageState) => RaftNode;
