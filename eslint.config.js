@@ -2,9 +2,10 @@
 // Lint rules for Brook. Besides style, this file enforces ARCHITECTURE.md:
 // - the import directions between src/ modules (a module may import only the modules listed
 //   for it in MODULE_IMPORTS below);
-// - determinism of the pure modules: no wall clock, no Math.random, no timers, no process,
-//   no node:fs in raft/, broker/stm/, storage/ and protocol/ (they receive Clock, Random and
-//   FileSystem as injected ports so that the simulator can replay a seed).
+// - determinism of the pure modules: no wall clock, no Math.random, no timers, no process in
+//   raft/, replica/, broker/stm/, storage/, protocol/ and util/, and no node I/O in raft/,
+//   replica/, storage/ and util/ (they receive Clock, Random and FileSystem as injected ports
+//   so that the simulator can replay a seed).
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -113,7 +114,7 @@ export default tseslint.config(
       ],
     },
   },
-  ...['raft', 'storage', 'util'].map((module) => ({
+  ...['raft', 'replica', 'storage', 'util'].map((module) => ({
     files: [`src/${module}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
