@@ -141,19 +141,26 @@ export class Broker {
     return stored.clusterId;
   }
 
+  /** Opens every partition log of a topic; on failure closes the ones already open. */
   private async openTopic(record: TopicRecord): Promise<Topic> {
     const config = effectiveConfig(this.options.topicDefaults, record.configs);
     const partitions: Partition[] = [];
-    for (let index = 0; index < record.partitions; index++) {
-      const log = await PartitionLog.open({
-        fs: this.options.fs,
-        directory: this.store.partitionDirectory(record.name, index),
-        clock: this.options.clock,
-        logger: this.options.logger.child({ topic: record.name, partition: index }),
-        config: logConfigOf(config),
-      });
-      const logger = this.options.logger.child({ topic: record.name, partition: index });
-      partitions.push(new Partition(record.name, index, log, logger));
+    try {
+      for (let index = 0; index < record.partitions; index++) {
+        const logger = this.options.logger.child({ topic: record.name, partition: index });
+        const log = await PartitionLog.open({
+          fs: this.options.fs,
+          directory: this.store.partitionDirectory(record.name, index),
+          clock: this.options.clock,
+          logger,
+          config: logConfigOf(config),
+        });
+        partitions.push(new Partition(record.name, index, log, logger));
+      }
+    } catch (error) {
+      const reason = new BrookError('STORAGE_ERROR', `topic ${record.name} could not be opened`);
+      await Promise.allSettled(partitions.map((partition) => partition.close(reason)));
+      throw error;
     }
     return { record, config, partitions };
   }
@@ -211,8 +218,18 @@ export class Broker {
           details: { topic: record.name },
         });
       }
-      await this.store.save(record);
-      const topic = await this.openTopic(record);
+      // Logs first, topic.json last: a creation that fails half-way leaves a directory without
+      // topic.json, which is removed (not resurrected) at the next start.
+      const topic = await this.openTopic(record).catch(async (error: unknown) => {
+        await this.store.discard(record.name);
+        throw error;
+      });
+      await this.store.save(record).catch(async (error: unknown) => {
+        const reason = new BrookError('STORAGE_ERROR', `topic ${record.name} was not created`);
+        await Promise.allSettled(topic.partitions.map((partition) => partition.close(reason)));
+        await this.store.discard(record.name);
+        throw error;
+      });
       this.topics.set(record.name, topic);
       this.options.logger.info(
         { topic: record.name, partitions: record.partitions, configs: record.configs },
@@ -335,13 +352,21 @@ export class Broker {
     };
   }
 
-  /** Applies retention to every partition; returns the number of segments deleted. */
+  /**
+   * Applies retention to every partition; returns the number of segments deleted. A partition
+   * that fails (disk error, deleted meanwhile) is logged and skipped, never stopping the rest.
+   */
   async applyRetention(): Promise<number> {
     let deleted = 0;
-    for (const topic of this.topics.values()) {
-      for (const partition of topic.partitions) {
-        const result = await partition.log.applyRetention();
-        deleted += result.deletedSegments;
+    const partitions = [...this.topics.values()].flatMap((topic) => topic.partitions);
+    for (const partition of partitions) {
+      try {
+        deleted += await partition.applyRetention();
+      } catch (error) {
+        this.options.logger.warn(
+          { err: error, topic: partition.topic, partition: partition.index },
+          'retention skipped a partition',
+        );
       }
     }
     return deleted;

@@ -56,7 +56,7 @@ export async function fetch(
   const waitMs = Math.min(Math.max(input.waitMsMax, 0), broker.options.limits.fetchWaitMsMax);
   const budget = fetchBytesBudget(broker, input.bytesMax);
   let chunk = await partition.read(input.offset, budget);
-  if (waitMs === 0) return toResult(partition, input.offset, chunk, input.format);
+  if (waitMs === 0) return toResult(partition, input.offset, chunk, input.format, budget);
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(waitMs)]);
   while (chunk.data.length < Math.max(input.bytesMin, 1) && !deadline.aborted) {
     const before = partition.highWatermark;
@@ -64,7 +64,7 @@ export async function fetch(
     if (partition.highWatermark === before) break;
     chunk = await partition.read(input.offset, budget);
   }
-  return toResult(partition, input.offset, chunk, input.format);
+  return toResult(partition, input.offset, chunk, input.format, budget);
 }
 
 async function toResult(
@@ -72,20 +72,40 @@ async function toResult(
   offset: number,
   chunk: { data: Buffer; nextOffset: number },
   format: RecordFormat,
+  bytesMax: number,
 ): Promise<FetchResult> {
-  const records = format === 'records' ? await decodeRecordsFrom(chunk.data, offset) : [];
-  return {
+  const base = {
     highWatermark: partition.highWatermark,
     logStartOffset: partition.logStartOffset,
-    batches: format === 'batches' ? chunk.data : Buffer.alloc(0),
-    records,
-    nextOffset: chunk.nextOffset,
   };
+  if (format === 'batches') {
+    return { ...base, batches: chunk.data, records: [], nextOffset: chunk.nextOffset };
+  }
+  const decoded = await decodeRecordsFrom(chunk.data, offset, bytesMax);
+  const nextOffset = decoded.cut ? decoded.nextOffset : chunk.nextOffset;
+  return { ...base, batches: Buffer.alloc(0), records: decoded.records, nextOffset };
 }
 
-/** Decodes stored batches into records at or after `offset`, skipping control batches. */
-export async function decodeRecordsFrom(data: Buffer, offset: number): Promise<DecodedRecord[]> {
+/** Protobuf bytes a record takes in a reply, near enough to keep replies under the limit. */
+function encodedSizeEstimate(record: DecodedRecord): number {
+  let size = 32 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  for (const header of record.headers)
+    size += 8 + header.key.length * 3 + (header.value?.length ?? 0);
+  return size;
+}
+
+/**
+ * Decodes stored batches into records at or after `offset`, skipping control batches, until
+ * the records' protobuf size reaches `bytesMax` (at least one record): small records grow when
+ * re-encoded one by one, so the stored batch size alone could exceed the reply limit.
+ */
+export async function decodeRecordsFrom(
+  data: Buffer,
+  offset: number,
+  bytesMax = Number.POSITIVE_INFINITY,
+): Promise<{ records: DecodedRecord[]; cut: boolean; nextOffset: number }> {
   const records: DecodedRecord[] = [];
+  let size = 0;
   for (const span of splitBatches(data)) {
     if (isControl(span.header)) continue;
     const batch = await decodeBatch(data, span.position).catch((error: unknown) => {
@@ -96,10 +116,16 @@ export async function decodeRecordsFrom(data: Buffer, offset: number): Promise<D
       );
     });
     for (const record of batch.records) {
-      if (record.offset >= offset) records.push(record);
+      if (record.offset < offset) continue;
+      size += encodedSizeEstimate(record);
+      if (size > bytesMax && records.length > 0) {
+        return { records, cut: true, nextOffset: record.offset };
+      }
+      records.push(record);
     }
   }
-  return records;
+  const last = records[records.length - 1];
+  return { records, cut: false, nextOffset: last === undefined ? offset : last.offset + 1 };
 }
 
 export type StartPosition =
@@ -135,7 +161,7 @@ export async function offsetForTimestamp(
   if (!Number.isSafeInteger(timestampMs) || timestampMs < 0) {
     throw new BrookError('INVALID_REQUEST', `timestamp ${timestampMs} is not a valid time`);
   }
-  const found = await partition.log.offsetForTimestamp(timestampMs);
+  const found = await partition.offsetForTimestamp(timestampMs);
   if (found === undefined || found.offset >= partition.highWatermark) {
     return { offset: partition.highWatermark, timestampMs: -1 };
   }
@@ -197,8 +223,8 @@ export async function* subscribe(
       continue;
     }
     const chunk = await partition.read(position, budget);
-    const result = await toResult(partition, position, chunk, input.format);
-    position = chunk.nextOffset;
+    const result = await toResult(partition, position, chunk, input.format, budget);
+    position = result.nextOffset;
     if (result.batches.length > 0 || result.records.length > 0) yield result;
   }
 }

@@ -54,6 +54,7 @@ export class Partition {
     return this.log.logEndOffset;
   }
 
+  /** Readers waiting for the high watermark to move (a leak would show here). */
   get waiterCount(): number {
     return this.waiters.size;
   }
@@ -83,6 +84,10 @@ export class Partition {
     assert(batches.length > 0, 'append needs a batch');
     const appends = batches.map((batch) => this.log.append(batch, { term }));
     const durable = this.flush();
+    // A caller may not wait for durability (acks=leader) or may stop at a failed write: the
+    // failure is already handled (the partition goes offline), so an unobserved rejection must
+    // not reach Node's unhandled-rejection handler, which would end the whole broker.
+    durable.catch(() => undefined);
     const written = Promise.all(appends).then(
       (results) => {
         const first = results[0];
@@ -94,6 +99,7 @@ export class Partition {
         throw this.fail(error);
       },
     );
+    written.catch(() => undefined);
     return { written, durable };
   }
 
@@ -153,6 +159,24 @@ export class Partition {
         },
       );
     }
+  }
+
+  /**
+   * Deletes whole segments past retention, never above the high watermark (records not yet
+   * visible to consumers are never removed). Returns the number of segments deleted.
+   */
+  async applyRetention(): Promise<number> {
+    this.checkUsable();
+    const result = await this.log.applyRetention({ upToOffset: this.highWatermark });
+    return result.deletedSegments;
+  }
+
+  /** The first record at or after `timestampMs`, from the log's time index. */
+  async offsetForTimestamp(
+    timestampMs: number,
+  ): Promise<{ offset: number; timestamp: number } | undefined> {
+    this.checkUsable();
+    return this.log.offsetForTimestamp(timestampMs);
   }
 
   /** Whole batches from the one holding `offset`, below the high watermark. */

@@ -118,16 +118,17 @@ async function batchesOf(
   return [{ bytes, recordCount: records.length }];
 }
 
-function validateBatches(data: Uint8Array, config: TopicConfig): ValidBatch[] {
+async function validateBatches(data: Uint8Array, config: TopicConfig): Promise<ValidBatch[]> {
   if (data.length === 0) throw new BrookError('INVALID_REQUEST', 'produce request has no batches');
-  const spans = splitBatches(data);
-  return spans.map((span) => {
+  const batches: ValidBatch[] = [];
+  for (const span of splitBatches(data)) {
     checkBatchSize(span.size, config);
-    checkProducedBatch(data, span);
+    await checkProducedBatch(data, span);
     // No copy: the request's buffer is ours from here on, and the log rewrites baseOffset in it.
     const bytes = data.subarray(span.position, span.position + span.size);
-    return { bytes, recordCount: span.header.recordCount };
-  });
+    batches.push({ bytes, recordCount: span.header.recordCount });
+  }
+  return batches;
 }
 
 function checkBatchSize(size: number, config: TopicConfig): void {

@@ -50,6 +50,8 @@ export class TopicStore {
   /** Loads every topic; removes leftovers of deletions and of creations that never finished. */
   async loadAll(): Promise<TopicRecord[]> {
     await this.fs.makeDirectory(this.topicsDirectory);
+    // The new directory entry must be durable before anything below it counts as written.
+    await this.fs.syncDirectory(this.dataDirectory);
     await this.fs.removeTree(this.deletedDirectory);
     const records: TopicRecord[] = [];
     for (const name of (await this.fs.list(this.topicsDirectory)).sort()) {
@@ -80,11 +82,17 @@ export class TopicStore {
    */
   async retire(record: TopicRecord): Promise<string> {
     await this.fs.makeDirectory(this.deletedDirectory);
+    await this.fs.syncDirectory(this.dataDirectory);
     // Named by id alone: a 249-character topic name plus the id would pass NAME_MAX (255).
     const graveyard = join(this.deletedDirectory, record.id);
     await this.fs.rename(this.topicDirectory(record.name), graveyard);
     await this.fs.syncDirectory(this.topicsDirectory);
     return graveyard;
+  }
+
+  /** Removes the files of a topic whose creation failed (it has no topic.json yet). */
+  async discard(name: string): Promise<void> {
+    await this.fs.removeTree(this.topicDirectory(name));
   }
 
   async purge(graveyard: string): Promise<void> {

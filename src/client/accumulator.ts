@@ -10,7 +10,8 @@
  * - a partition with `maxInFlightPerPartition` requests outstanding is neither ready nor counted
  *   for linger deadlines (it is woken when a request completes);
  * - a record larger than `batchBytes` gets a batch of its own rather than being refused: the
- *   hard limit (the topic's max.message.bytes) is checked before records get here.
+ *   hard limit (the topic's max.message.bytes) is checked before records get here, and a
+ *   topic whose limit is below `batchBytes` gets batches no larger than its limit.
  *
  * Pure bookkeeping: times are passed in, nothing here encodes, sends or sets timers.
  */
@@ -74,6 +75,8 @@ export class RecordAccumulator {
   private readonly queues = new Map<string, Map<number, PartitionQueue>>();
   /** Queues holding at least one batch: the only ones `ready` needs to look at. */
   private readonly nonEmpty = new Set<PartitionQueue>();
+  /** Topics that accept smaller batches than `batchBytes` (their max.message.bytes). */
+  private readonly topicBatchBytesMax = new Map<string, number>();
 
   constructor(private readonly limits: AccumulatorLimits) {}
 
@@ -101,8 +104,18 @@ export class RecordAccumulator {
     return last === undefined || !this.fitsIn(last, sizeBytes);
   }
 
+  /** Caps the batches of `topic` at `bytes` (the topic's max.message.bytes) when smaller. */
+  limitTopic(topic: string, bytes: number): void {
+    if (bytes < this.limits.batchBytes) this.topicBatchBytesMax.set(topic, bytes);
+    else this.topicBatchBytesMax.delete(topic);
+  }
+
+  private batchBytesOf(topic: string): number {
+    return this.topicBatchBytesMax.get(topic) ?? this.limits.batchBytes;
+  }
+
   private fitsIn(batch: ProducerBatch, sizeBytes: number): boolean {
-    return !batch.full && batch.sizeBytes + sizeBytes <= this.limits.batchBytes;
+    return !batch.full && batch.sizeBytes + sizeBytes <= this.batchBytesOf(batch.topic);
   }
 
   /** Appends a record to the partition's open batch, opening one when needed. */
@@ -127,7 +140,7 @@ export class RecordAccumulator {
     batch.sinks.push(sink);
     batch.indexes.push(index);
     batch.sizeBytes += sizeBytes;
-    if (batch.sizeBytes >= this.limits.batchBytes) batch.full = true;
+    if (batch.sizeBytes >= this.batchBytesOf(topic)) batch.full = true;
     return batch;
   }
 

@@ -35,7 +35,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private readonly options: ResolvedConsumerOptions;
   private readonly queue: RecordQueue;
   private fetchers = new Map<string, PartitionFetcher>();
-  private failure: BrookError | undefined;
+  /** Errors of stopped partitions, each thrown once from the iterator, oldest first. */
+  private readonly failures: BrookError[] = [];
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -60,7 +61,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     const offsets = await this.resolveStarts(checked);
     this.assertOpen();
     await Promise.all([...this.fetchers.values()].map((fetcher) => fetcher.stop()));
-    this.failure = undefined;
+    this.failures.length = 0;
     this.fetchers = new Map();
     checked.forEach((assignment, index) => {
       const fetcher = new PartitionFetcher(
@@ -167,18 +168,15 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     for (;;) {
       const record = this.closed ? undefined : this.queue.shift();
       if (record !== undefined) return { done: false, value: record };
-      if (this.failure !== undefined) {
-        const failure = this.failure;
-        this.failure = undefined;
-        throw failure;
-      }
+      const failure = this.failures.shift();
+      if (failure !== undefined) throw failure;
       if (this.closed) return { done: true, value: undefined };
       await this.queue.waitForRecords();
     }
   }
 
   private fail(error: BrookError): void {
-    this.failure ??= error;
+    this.failures.push(error);
     this.queue.wakeReaders();
   }
 

@@ -12,7 +12,7 @@
  *
  * It does not route data requests itself and never caches failures.
  */
-import { BrookError, isBrookError } from '../protocol/errors.js';
+import { BrookError, isBrookError, type ErrorCode } from '../protocol/errors.js';
 import type { GetMetadataResponse__Output } from '../protocol/gen/brook/v1/GetMetadataResponse.js';
 import { defaultLimits } from '../util/limits.js';
 import type { Logger } from '../util/ports.js';
@@ -274,4 +274,20 @@ export function reachableAddress(advertised: string, answeredBy: string): string
   if (match === null) return advertised;
   const host = answeredBy.slice(0, answeredBy.lastIndexOf(':'));
   return `${host}:${match[2] ?? ''}`;
+}
+
+/**
+ * Errors after which cached metadata may be wrong (a leader moved, a broker went away, a topic
+ * was recreated with other partitions): the caller drops the topic's entry before retrying.
+ */
+const METADATA_STALE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'NOT_LEADER',
+  'BROKER_UNAVAILABLE',
+  'REQUEST_TIMED_OUT',
+  'UNKNOWN_TOPIC',
+  'INVALID_PARTITION',
+]);
+
+export function isMetadataStale(code: ErrorCode): boolean {
+  return METADATA_STALE.has(code);
 }

@@ -4,20 +4,14 @@
  * leader and each leader is asked about its own; the answers are merged in partition order.
  * Shared by the admin API and the consumer's start positions.
  */
-import { BrookError, isBrookError, type ErrorCode } from '../protocol/errors.js';
+import { BrookError, isBrookError } from '../protocol/errors.js';
 import type { OffsetSpec } from '../protocol/gen/brook/v1/OffsetSpec.js';
 import { rpc } from './connection.js';
 import type { ClientContext } from './context.js';
-import { unknownTopic } from './metadata.js';
+import { unknownTopic, isMetadataStale } from './metadata.js';
 import { describe } from './options.js';
 import { retrying } from './retry.js';
 import type { OffsetQuery, PartitionOffset } from './types.js';
-
-const METADATA_STALE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'NOT_LEADER',
-  'BROKER_UNAVAILABLE',
-  'REQUEST_TIMED_OUT',
-]);
 
 interface SpecRequest {
   readonly spec: OffsetSpec;
@@ -69,7 +63,7 @@ export async function listOffsets(
       policy: context.retry,
       random: context.random,
       onRetry: (error) => {
-        if (METADATA_STALE.has(error.code)) context.metadata.invalidate(topic);
+        if (isMetadataStale(error.code)) context.metadata.invalidate(topic);
       },
     },
   ).catch((error: unknown) => {

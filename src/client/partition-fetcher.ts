@@ -11,7 +11,8 @@
  * - OFFSET_OUT_OF_RANGE is reported like any error unless `onOutOfRange` says to jump to the
  *   earliest or latest offset, which then happens as if by seek.
  */
-import { BrookError, isBrookError, type ErrorCode } from '../protocol/errors.js';
+import { isMetadataStale } from './metadata.js';
+import { BrookError, isBrookError } from '../protocol/errors.js';
 import type { FetchResponse__Output } from '../protocol/gen/brook/v1/FetchResponse.js';
 import { rpc } from './connection.js';
 import type { ClientContext } from './context.js';
@@ -20,12 +21,6 @@ import { recordsFromBatches } from './fetch-decoder.js';
 import { listOffsets } from './offsets.js';
 import type { PartitionCursor, RecordQueue } from './record-queue.js';
 import { retrying, sleep } from './retry.js';
-
-const METADATA_STALE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'NOT_LEADER',
-  'BROKER_UNAVAILABLE',
-  'REQUEST_TIMED_OUT',
-]);
 
 /** Pause after an empty answer that came back well before `maxWaitMs` (a broker that does not long-poll). */
 const EMPTY_FETCH_PAUSE_MS = 100;
@@ -144,7 +139,7 @@ export class PartitionFetcher implements PartitionCursor {
         random: context.random,
         signal,
         onRetry: (error, attempt, delayMs) => {
-          if (METADATA_STALE.has(error.code)) context.metadata.invalidate(this.topic);
+          if (isMetadataStale(error.code)) context.metadata.invalidate(this.topic);
           context.logger.warn(
             { topic: this.topic, partition: this.partition, code: error.code, attempt, delayMs },
             `fetch failed: ${error.message}; retrying`,

@@ -7,7 +7,8 @@
  * `baseOffset + (records in batches before i)`. The promise returned never rejects: failures are
  * delivered to the sinks.
  */
-import { BrookError, isBrookError, type ErrorCode } from '../protocol/errors.js';
+import { isMetadataStale } from './metadata.js';
+import { BrookError, isBrookError } from '../protocol/errors.js';
 import type { ProduceResponse__Output } from '../protocol/gen/brook/v1/ProduceResponse.js';
 import { encodeBatch } from '../protocol/record-batch.js';
 import type { PartitionQueue, ProducerBatch } from './accumulator.js';
@@ -20,14 +21,6 @@ import { retrying } from './retry.js';
 const DEADLINE_GRACE_MS = 5_000;
 
 /** Codes after which the cached leader may be wrong. */
-const METADATA_STALE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'NOT_LEADER',
-  'BROKER_UNAVAILABLE',
-  'REQUEST_TIMED_OUT',
-  'UNKNOWN_TOPIC',
-  'INVALID_PARTITION',
-]);
-
 export async function sendProduceRequest(
   context: ClientContext,
   options: ResolvedProducerOptions,
@@ -66,7 +59,7 @@ export async function sendProduceRequest(
         policy: options.retry,
         random: context.random,
         onRetry: (error, attempt, delayMs) => {
-          if (METADATA_STALE.has(error.code)) context.metadata.invalidate(topic);
+          if (isMetadataStale(error.code)) context.metadata.invalidate(topic);
           context.logger.warn(
             { topic, partition, code: error.code, attempt, delayMs },
             `produce failed: ${error.message}; retrying`,
@@ -81,7 +74,7 @@ export async function sendProduceRequest(
       : new BrookError('UNKNOWN', `produce to ${topic}/${partition} failed: ${String(error)}`, {
           cause: error,
         });
-    if (METADATA_STALE.has(failure.code)) context.metadata.invalidate(topic);
+    if (isMetadataStale(failure.code)) context.metadata.invalidate(topic);
     for (const batch of batches) for (const sink of new Set(batch.sinks)) sink.fail(failure);
   }
 }

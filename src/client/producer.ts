@@ -195,6 +195,7 @@ export class Producer {
       this.context.metadata.topic(topic),
       this.context.metadata.maxMessageBytes(topic),
     ]);
+    this.accumulator.limitTopic(topic, maxMessageBytes);
     return { info, maxBatchBytes: maxMessageBytes };
   }
 

@@ -4,13 +4,15 @@
  * @mongodb-js/zstd. Snappy is recognised but not supported: Kafka's Java client frames it in the
  * xerial format, which no maintained Node binding speaks.
  *
- * Decompression is bounded: a batch that inflates beyond `decompressedBytesMax` is refused as
- * corrupt instead of exhausting memory.
+ * Decompression is bounded: a batch that could inflate beyond `decompressedBytesMax` is refused
+ * as corrupt instead of exhausting memory (gzip through zlib's output limit; lz4 and zstd from
+ * an upper bound read off their frame structure before decompressing).
  */
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
 import { compressFrame as lz4CompressFrame, decompressFrame as lz4DecompressFrame } from 'lz4-napi';
+import { decompressedSizeBound } from './decompressed-size.js';
 import { BrookError } from './errors.js';
 
 export const Compression = {
@@ -54,6 +56,17 @@ export async function compress(code: CompressionCode, data: Uint8Array): Promise
   }
 }
 
+/** Refuses, before decompressing, a payload that could expand beyond the limit. */
+function checkBound(codec: 'lz4' | 'zstd', input: Buffer): void {
+  const bound = decompressedSizeBound(codec, input);
+  if (bound > decompressedBytesMax) {
+    throw new BrookError(
+      'CORRUPT_MESSAGE',
+      `${codec} records could expand to ${bound} bytes, beyond the 64 MiB limit`,
+    );
+  }
+}
+
 export async function decompress(code: number, data: Uint8Array): Promise<Buffer> {
   const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let output: Buffer;
@@ -65,9 +78,11 @@ export async function decompress(code: number, data: Uint8Array): Promise<Buffer
         output = await gunzip(input, { maxOutputLength: decompressedBytesMax });
         break;
       case Compression.lz4:
+        checkBound('lz4', input);
         output = await lz4DecompressFrame(input);
         break;
       case Compression.zstd:
+        checkBound('zstd', input);
         output = await zstdDecompress(input);
         break;
       default:

@@ -35,8 +35,9 @@
  * the broker rewrites them without re-checksumming. batchLength and magic are checked
  * structurally; offsets are checked for continuity by the log that stores the batch.
  */
+import { isUtf8 } from 'node:buffer';
 import { crc32c } from './crc32c.js';
-import { compress, compressionName, decompress, type CompressionCode } from './compression.js';
+import { compress, decompress, type CompressionCode } from './compression.js';
 import { BrookError } from './errors.js';
 import { ByteReader, ByteWriter, readInt64, varlongSize, viewOf, writeInt64 } from './varint.js';
 
@@ -400,30 +401,61 @@ export async function decodeBatch(buffer: Uint8Array, position = 0): Promise<Dec
 }
 
 /**
- * Checks what a producer sent beyond the header: the record count agrees with the last offset
- * delta, and for uncompressed batches the records parse and their offset deltas run 0..n-1.
- * Compressed batches are checked only through their header and CRC (decompressing every
- * produced batch would double the broker's CPU per byte).
+ * Checks what a producer sent beyond the header, before the broker stores it: the record count
+ * agrees with the last offset delta, no control batch, and the records section (decompressed,
+ * within the size limit, when compressed) holds exactly `recordCount` well-formed records whose
+ * offset deltas run 0..n-1. A batch that passes can always be decoded by consumers; one that
+ * fails is refused whole, so it can never become a poison pill in the log.
  */
-export function checkProducedBatch(buffer: Uint8Array, span: BatchSpan): void {
+export async function checkProducedBatch(buffer: Uint8Array, span: BatchSpan): Promise<void> {
   const { header } = span;
   if (header.recordCount === 0) throw corrupt('no records');
   if (header.lastOffsetDelta !== header.recordCount - 1) {
     throw corrupt(`last offset delta ${header.lastOffsetDelta} for ${header.recordCount} records`);
   }
   if (isControl(header)) throw corrupt('producers may not send control batches');
-  if (compressionOf(header) !== 0) {
-    // Stored, a batch in a codec that Brook cannot decompress would fail every consumer's fetch.
-    if (compressionName(compressionOf(header)) === 'snappy') {
-      throw new BrookError('UNSUPPORTED_COMPRESSION', 'snappy compression is not supported');
-    }
-    return;
-  }
   const section = buffer.subarray(span.position + BATCH_HEADER_BYTES, span.position + span.size);
-  const records = decodeRecords(section, { ...header, baseOffset: 0 });
-  records.forEach((record, index) => {
-    if (record.offset !== index) throw corrupt(`record ${index} has offset delta ${record.offset}`);
-  });
+  const compression = compressionOf(header);
+  const plain = compression === 0 ? section : await decompress(compression, section);
+  checkRecordsFraming(plain, header.recordCount);
+}
+
+/**
+ * Walks `recordCount` records without materialising them (no allocation per record): lengths,
+ * varints, offset deltas 0..n-1, nothing left over. Throws CORRUPT_MESSAGE.
+ */
+export function checkRecordsFraming(section: Uint8Array, recordCount: number): void {
+  const reader = new ByteReader(section);
+  for (let index = 0; index < recordCount; index++) {
+    const length = reader.varint();
+    if (length < 0 || length > reader.remaining) throw corrupt(`record ${index} length ${length}`);
+    const end = reader.position + length;
+    reader.int8();
+    reader.varlong();
+    const offsetDelta = reader.varint();
+    if (offsetDelta !== index) throw corrupt(`record ${index} has offset delta ${offsetDelta}`);
+    skipNullableBytes(reader);
+    skipNullableBytes(reader);
+    const headerCount = reader.varint();
+    if (headerCount < 0 || headerCount > end - reader.position) {
+      throw corrupt(`header count ${headerCount}`);
+    }
+    for (let header = 0; header < headerCount; header++) {
+      const keyLength = reader.varint();
+      if (keyLength < 0) throw corrupt('null header key');
+      // Consumers decode header keys as strict UTF-8: a bad key stored would fail every fetch.
+      if (!isUtf8(reader.bytes(keyLength))) throw corrupt('header key is not UTF-8');
+      skipNullableBytes(reader);
+    }
+    if (reader.position !== end) throw corrupt(`record ${index} does not end at its length`);
+  }
+  if (reader.remaining !== 0) throw corrupt(`${reader.remaining} bytes after the last record`);
+}
+
+function skipNullableBytes(reader: ByteReader): void {
+  const length = reader.varint();
+  if (length < -1) throw corrupt(`negative length ${length}`);
+  if (length > 0) reader.skip(length);
 }
 
 /** Exposed for size estimates in the producer's batching. */

@@ -259,6 +259,11 @@ export class ByteReader {
     return value;
   }
 
+  skip(length: number): void {
+    this.need(length);
+    this.position += length;
+  }
+
   bytes(length: number): Uint8Array {
     this.need(length);
     const slice = this.buffer.subarray(this.position, this.position + length);

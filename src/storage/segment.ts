@@ -160,10 +160,6 @@ export class Segment {
     return this.synced < this.written;
   }
 
-  get hasFiles(): boolean {
-    return this.files !== undefined;
-  }
-
   // ---- files ----
 
   /** Creates empty files for a new segment (emptying leftovers of the same name). */

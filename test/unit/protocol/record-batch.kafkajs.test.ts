@@ -243,7 +243,7 @@ describe.each([
         async (generated, fields) => {
           const batch = await kafkajsEncode(generated, fields);
           const [span] = splitBatches(batch); // framing and CRC-32C as kafkajs computed it
-          checkProducedBatch(batch, span!);
+          await checkProducedBatch(batch, span!);
           const decoded = await decodeBatch(batch);
           expect(decoded.header).toMatchObject({
             baseOffset: fields.baseOffset,

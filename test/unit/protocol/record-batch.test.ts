@@ -649,8 +649,7 @@ describe('setBaseOffset and setPartitionLeaderEpoch', () => {
 describe('checkProducedBatch', () => {
   async function check(batch: Buffer): Promise<void> {
     const [span] = splitBatches(batch);
-    checkProducedBatch(batch, span!);
-    return Promise.resolve();
+    await checkProducedBatch(batch, span!);
   }
 
   test.each(CODECS)('accepts what encodeBatch produces (codec %i)', async (compression) => {
