@@ -16,14 +16,15 @@
  * `[snapshot.lastOffset + 1, lastOffset]`; a fresh group has snapshot `{ lastOffset: -1,
  * term: 0 }`.
  *
- * Worked example (3 voters, 1 is leader in term 2, log [0..9] all term 1 committed):
- *   propose({ recordCount: 5, sizeBytes: 300 }, 2) -> { baseOffset: 10, lastOffset: 14, term: 2 }
- *   ready(): entries [{10..14, term 2}], messages [append to 2 and 3: prev (9, 1), entries
- *            [{10..14, 2}], commit 9] (sendable before the leader's own fsync),
+ * Worked example (3 voters, 1 is leader in term 2, log [0..9] of term 1 then the leader's
+ * no-op [10..10] of term 2, all committed):
+ *   propose({ recordCount: 5, sizeBytes: 300 }, 2) -> { baseOffset: 11, lastOffset: 15, term: 2 }
+ *   ready(): entries [{11..15, term 2}], messages [append to 2 and 3: prev (10, 2), entries
+ *            [{11..15, 2}], commit 10] (sendable before the leader's own fsync),
  *            hardState null (unchanged)
- *   caller appends bytes, sends, fsyncs, advance(ready): the leader's own match is now 14
- *   step(appendResponse from 2, success, matchOffset 14): a quorum (1, 2) holds 14, and 14 is
- *            of the current term: commit = 14; next ready(): committed { from: 10, to: 14 }.
+ *   caller appends bytes, sends, fsyncs, advance(ready): the leader's own match is now 15
+ *   step(appendResponse from 2, success, matchOffset 15): a quorum (1, 2) holds 15, and 15 is
+ *            of the current term: commit = 15; next ready(): committed { from: 11, to: 15 }.
  */
 import type { NodeId, Offset, Term } from './ids.js';
 import type { Random } from '../util/ports.js';
@@ -121,15 +122,17 @@ export interface AppendResponseMessage extends Envelope {
   readonly success: boolean;
   /**
    * On success: the last offset the follower now holds, durably, matching the leader's log
-   * (prevLastOffset + the entries of the append). On rejection: the `prevLastOffset` rejected.
+   * (prevLastOffset + the entries of the append; the follower's commit offset when the append
+   * started below it; the snapshot's last offset after installSnapshot). On rejection: the
+   * `prevLastOffset` rejected.
    */
   readonly matchOffset: Offset;
   /**
    * On rejection, for fast backtracking (Raft thesis 5.3 optimisation, etcd's hint): the
-   * follower's candidate next match point: the largest offset <= the rejected prevLastOffset
-   * whose term is <= the rejected prevTerm, or its lastOffset when its log is shorter, with
-   * that offset's term. The leader then probes at the largest of its own offsets <= hint
-   * whose term <= hintTerm.
+   * follower's candidate next match point: the largest entry end (an entry's lastOffset, or
+   * the snapshot's) <= min(the rejected prevLastOffset, its lastOffset) whose term is <= the
+   * rejected prevTerm, with that entry's term. The leader then probes at the largest of its own
+   * entry ends <= hint whose term <= hintTerm (one round trip per divergent term).
    */
   readonly rejectHint: Offset;
   readonly rejectHintTerm: Term;
@@ -288,7 +291,10 @@ export interface RaftStorageState {
   readonly snapshot: SnapshotMeta;
   /** Metadata of every entry in the log after the snapshot, in order. */
   readonly entries: readonly EntryMeta[];
-  /** Highest offset already applied to the state machines (>= snapshot.lastOffset). */
+  /**
+   * Highest offset already applied to the state machines (>= snapshot.lastOffset, and <= the
+   * last entry: a state machine ahead of its log is asserted).
+   */
   readonly applied: Offset;
 }
 
@@ -308,7 +314,10 @@ export interface RaftNode {
    * state of that term).
    */
   propose(proposal: Proposal, expectedTerm: Term): ProposeResult;
-  /** Starts an election now (tests, and a node told to take over). */
+  /**
+   * Starts an election now (tests, and a node told to take over): a pre-vote first when
+   * `config.preVote`. No-op on a leader, a learner, or a node outside the configuration.
+   */
   campaign(): void;
   /** Leader only: hands leadership to `target` (catch it up, then TimeoutNow). */
   transferLeadership(
@@ -322,10 +331,12 @@ export interface RaftNode {
     requestId: number,
   ): { readonly ok: true } | { readonly ok: false; readonly error: ProposeError };
   /**
-   * The state machines hold a snapshot at `lastOffset` (<= applied): entries up to it may be
-   * dropped from the log; followers behind it get InstallSnapshot.
+   * The state machines hold a snapshot at `lastOffset` (<= applied, the end of an entry):
+   * entries up to it may be dropped from the log; followers behind it get InstallSnapshot.
+   * Produces nothing in a Ready: the caller truncates its log prefix itself.
    */
   compact(lastOffset: Offset): void;
+  /** False while a Ready is outstanding (handed out, not yet advanced). */
   hasReady(): boolean;
   ready(): Ready;
   /** The caller did everything `ready` asked, in order (see Ready). */

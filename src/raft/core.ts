@@ -1,0 +1,467 @@
+/**
+ * RaftCore: one member of a Raft group as a pure, synchronous state machine (ARCHITECTURE.md,
+ * decision 7; etcd-io/raft's design). It owns the persistent state (term, vote, the log's
+ * metadata), the volatile state (commit, applied, timers), role changes, the rules every role
+ * shares (terms, votes), and the Ready it hands out. Role-specific behaviour lives in roles/.
+ *
+ * Determinism: no clock, no I/O, no Math.random; the only randomness is `config.random` (the
+ * election timeout), and every collection is iterated in insertion order. The same inputs give
+ * the same Readys.
+ *
+ * Seam for deliberately broken variants (the simulator must be able to fail, issue 3 item 5):
+ * subclass RaftCore and override `isCommittable` — e.g. `return true` commits earlier terms'
+ * entries by counting replicas, the Raft paper's figure 8 bug. Nothing else is meant to be
+ * overridden.
+ */
+import { assert } from '../util/assert.js';
+import { EntryLog } from './entry-log.js';
+import { asOffset, asTerm } from './ids.js';
+import { isVoter } from './membership.js';
+import { Outbox } from './outbox.js';
+import { checkTerm, handleVoteRequest } from './term-rules.js';
+import { CandidateRole } from './roles/candidate.js';
+import { FollowerRole } from './roles/follower.js';
+import { LeaderRole } from './roles/leader.js';
+import type { RoleBehaviour } from './roles/role.js';
+import type {
+  EntryMeta,
+  HardState,
+  Membership,
+  Message,
+  NodeId,
+  Offset,
+  ProposeError,
+  ProposeResult,
+  Proposal,
+  RaftConfig,
+  RaftNode,
+  RaftStatus,
+  RaftStorageState,
+  ReadState,
+  Ready,
+  Role,
+  SnapshotMeta,
+  Term,
+} from './types.js';
+
+/** Legal role changes (etcd's becomeX assertions); anything else is a bug in the core. */
+const TRANSITIONS: Readonly<Record<Role, readonly Role[]>> = {
+  follower: ['follower', 'preCandidate', 'candidate'],
+  preCandidate: ['follower', 'preCandidate', 'candidate'],
+  candidate: ['follower', 'preCandidate', 'candidate', 'leader'],
+  leader: ['follower'],
+};
+
+export class RaftCore implements RaftNode {
+  readonly id: NodeId;
+  readonly config: RaftConfig;
+  readonly log: EntryLog;
+  /** Ticks since the leader was last heard from (for a leader: since the last quorum check). */
+  electionElapsed = 0;
+  private termValue: Term;
+  private voteValue: NodeId | null;
+  private leaderValue: NodeId | null = null;
+  private commitValue: Offset;
+  private appliedValue: Offset;
+  private randomizedElectionTicks = 0;
+  private behaviour: RoleBehaviour;
+  private readonly outbox: Outbox;
+  /** Last offset of this node's log known durable (the Ready that wrote it was advanced). */
+  private durableLastOffsetValue: Offset;
+  /** Term and vote as last made durable (initially: as recovered). */
+  private durableHardStateValue: HardState;
+
+  constructor(config: RaftConfig, state: RaftStorageState) {
+    assertConfig(config);
+    this.id = config.id;
+    this.config = config;
+    this.log = new EntryLog(state.snapshot, state.entries);
+    const { hardState, snapshot, applied } = state;
+    assert(applied >= snapshot.lastOffset, `applied ${applied} is behind the snapshot`);
+    assert(applied <= this.log.lastOffset, `applied ${applied} is beyond the log end`);
+    // A term older than the log's last entry can only be a hard state whose write was lost
+    // after the log's: no vote of that term was ever sent (votes go out after persist).
+    const termBehind = hardState.term < this.log.lastTerm;
+    this.termValue = termBehind ? this.log.lastTerm : hardState.term;
+    this.voteValue = termBehind ? null : hardState.vote;
+    // The persisted commit is a hint: it may run ahead of a log that lost unsynced writes.
+    this.commitValue = asOffset(Math.max(applied, Math.min(hardState.commit, this.log.lastOffset)));
+    this.appliedValue = applied;
+    this.durableLastOffsetValue = this.log.lastOffset;
+    this.durableHardStateValue = hardState;
+    this.outbox = new Outbox(this.log.lastOffset, hardState, applied);
+    this.behaviour = new FollowerRole(this);
+    this.resetElectionTimer();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // State the roles read
+
+  get term(): Term {
+    return this.termValue;
+  }
+
+  get commit(): Offset {
+    return this.commitValue;
+  }
+
+  get leader(): NodeId | null {
+    return this.leaderValue;
+  }
+
+  get durableLastOffset(): Offset {
+    return this.durableLastOffsetValue;
+  }
+
+  get durableHardState(): HardState {
+    return this.durableHardStateValue;
+  }
+
+  get currentRole(): RoleBehaviour {
+    return this.behaviour;
+  }
+
+  /** Raft thesis 4.1: the latest configuration in the log, committed or not. */
+  get membership(): Membership {
+    return this.log.latestMembership();
+  }
+
+  /** This leader's commit offset is current: it committed an entry of its own term. */
+  committedInTerm(): boolean {
+    return this.log.termAt(this.commitValue) === this.termValue;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // RaftNode
+
+  tick(): void {
+    this.behaviour.tick();
+  }
+
+  step(message: Message): void {
+    if (message.to !== this.id || message.from === this.id) return;
+    if (!checkTerm(this, message)) return;
+    if (message.type === 'preVote' || message.type === 'vote') {
+      handleVoteRequest(this, message);
+      return;
+    }
+    const fromLeader =
+      message.type === 'append' ||
+      message.type === 'heartbeat' ||
+      message.type === 'installSnapshot';
+    if (fromLeader && !this.hearFromLeader(message.from)) return;
+    this.behaviour.step(message);
+  }
+
+  propose(proposal: Proposal, expectedTerm: Term): ProposeResult {
+    if (!(this.behaviour instanceof LeaderRole)) return { ok: false, error: this.notLeader() };
+    if (expectedTerm !== this.termValue) {
+      return { ok: false, error: { code: 'TERM_MISMATCH', term: this.termValue } };
+    }
+    assert(
+      Number.isSafeInteger(proposal.recordCount) && proposal.recordCount >= 1,
+      `a proposal spans at least one offset, not ${proposal.recordCount}`,
+    );
+    assert(proposal.sizeBytes >= 0, `negative proposal size ${proposal.sizeBytes}`);
+    return this.behaviour.propose(proposal);
+  }
+
+  campaign(): void {
+    this.hup(false);
+  }
+
+  transferLeadership(
+    target: NodeId,
+  ): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
+    if (!(this.behaviour instanceof LeaderRole)) return { ok: false, reason: 'not the leader' };
+    return this.behaviour.transferLeadership(target);
+  }
+
+  readIndex(
+    requestId: number,
+  ): { readonly ok: true } | { readonly ok: false; readonly error: ProposeError } {
+    if (!(this.behaviour instanceof LeaderRole)) return { ok: false, error: this.notLeader() };
+    this.behaviour.readIndex(requestId);
+    return { ok: true };
+  }
+
+  compact(lastOffset: Offset): void {
+    assert(
+      lastOffset <= this.appliedValue,
+      `compaction at ${lastOffset} beyond applied ${this.appliedValue}`,
+    );
+    this.log.compact(lastOffset);
+  }
+
+  hasReady(): boolean {
+    return this.outbox.hasReady(this.log, this.hardState());
+  }
+
+  ready(): Ready {
+    return this.outbox.take(this.log, this.hardState());
+  }
+
+  advance(ready: Ready): void {
+    this.outbox.acknowledge(ready);
+    if (ready.hardState !== null) this.durableHardStateValue = ready.hardState;
+    if (ready.snapshot !== null) {
+      const snapshot = ready.snapshot;
+      this.appliedValue = asOffset(Math.max(this.appliedValue, snapshot.lastOffset));
+      if (this.log.termAt(snapshot.lastOffset) === snapshot.term)
+        this.markDurable(snapshot.lastOffset);
+    }
+    // The newest entry of this Ready still in the log (same offset, same term) is durable, and
+    // so is everything before it; entries truncated meanwhile do not count.
+    for (let index = ready.entries.length - 1; index >= 0; index--) {
+      const entry = ready.entries[index];
+      if (entry !== undefined && this.log.termAt(entry.lastOffset) === entry.term) {
+        this.markDurable(entry.lastOffset);
+        break;
+      }
+    }
+    if (ready.committed !== null) {
+      this.appliedValue = asOffset(Math.max(this.appliedValue, ready.committed.to));
+    }
+    this.behaviour.afterAdvance();
+  }
+
+  status(): RaftStatus {
+    return {
+      id: this.id,
+      role: this.behaviour.role,
+      term: this.termValue,
+      leader: this.leaderValue,
+      commit: this.commitValue,
+      applied: this.appliedValue,
+      lastOffset: this.log.lastOffset,
+      lastTerm: this.log.lastTerm,
+      snapshot: this.log.snapshot,
+      membership: this.membership,
+      progress: this.behaviour instanceof LeaderRole ? this.behaviour.progressStatus() : [],
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Commit
+
+  /**
+   * Leader: `quorumOffset` is held durably by a quorum of voters. Commits it if the commit rule
+   * allows it (isCommittable); true when the commit offset moved.
+   */
+  maybeCommit(quorumOffset: Offset): boolean {
+    if (quorumOffset <= this.commitValue || !this.isCommittable(quorumOffset)) return false;
+    this.commitTo(quorumOffset);
+    return true;
+  }
+
+  /**
+   * The commit rule (Raft paper 5.4.2 and figure 8): a leader commits by counting replicas only
+   * entries of its current term; earlier terms' entries commit indirectly, with the first entry
+   * of its term (its no-op). Counting an earlier term's entry is unsafe: a later leader that
+   * never saw it may still be elected and overwrite it. THE seam for broken variants.
+   */
+  protected isCommittable(offset: Offset): boolean {
+    return this.log.termAt(offset) === this.termValue;
+  }
+
+  /** Raises the commit offset (never lowers it) to at most the end of the log. */
+  commitTo(offset: Offset): void {
+    if (offset <= this.commitValue) return;
+    assert(
+      offset <= this.log.lastOffset,
+      `commit ${offset} beyond the log end ${this.log.lastOffset}`,
+    );
+    this.commitValue = offset;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Log changes (every one goes through here, so the Outbox and durability stay in step)
+
+  /** Leader: appends its own entry. */
+  appendLocal(entry: EntryMeta): void {
+    this.log.append([entry]);
+    if (entry.config !== undefined && this.behaviour instanceof LeaderRole) {
+      this.behaviour.membershipChanged();
+    }
+  }
+
+  /**
+   * Follower: the entries of an append whose (prevLastOffset, prevTerm) matched. Entries held
+   * with the same term are skipped (same offset and term: same entry); from the first conflict
+   * on, our suffix is replaced. A configuration entry takes effect on append, and a truncated
+   * one stops being in effect (the membership is read from the log).
+   */
+  appendFromLeader(entries: readonly EntryMeta[]): void {
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index];
+      assert(entry !== undefined);
+      const held = this.log.entryAt(entry.baseOffset);
+      if (held?.term === entry.term) {
+        assert(
+          held.lastOffset === entry.lastOffset,
+          `entry ${entry.baseOffset} differs in one term`,
+        );
+        continue;
+      }
+      if (held !== undefined) this.truncate(entry.baseOffset);
+      this.log.append(entries.slice(index));
+      return;
+    }
+  }
+
+  /** Follower: replaces the whole log by the leader's snapshot. */
+  installSnapshot(snapshot: SnapshotMeta): void {
+    assert(
+      snapshot.lastOffset > this.commitValue,
+      'installing a snapshot behind the commit offset',
+    );
+    this.log.restore(snapshot);
+    this.outbox.noteSnapshot(snapshot);
+    this.commitValue = snapshot.lastOffset;
+    this.durableLastOffsetValue = asOffset(
+      Math.min(this.durableLastOffsetValue, snapshot.lastOffset - 1),
+    );
+  }
+
+  private truncate(offset: Offset): void {
+    // Committed entries are on a quorum and in every future leader's log: a leader that asks
+    // us to drop one is a bug (ours or its).
+    assert(
+      offset > this.commitValue,
+      `truncating committed entries from ${offset} (commit ${this.commitValue})`,
+    );
+    this.log.truncateFrom(offset);
+    this.outbox.noteTruncation(offset);
+    this.durableLastOffsetValue = asOffset(Math.min(this.durableLastOffsetValue, offset - 1));
+  }
+
+  private markDurable(offset: Offset): void {
+    this.durableLastOffsetValue = asOffset(Math.max(this.durableLastOffsetValue, offset));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Output
+
+  send(message: Message): void {
+    this.outbox.send(message);
+  }
+
+  addReadStates(readStates: readonly ReadState[]): void {
+    this.outbox.addReadStates(readStates);
+  }
+
+  private hardState(): HardState {
+    return { term: this.termValue, vote: this.voteValue, commit: this.commitValue };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Elections and role changes
+
+  /** Follower and candidates: one tick toward the randomized election timeout. */
+  tickElection(): void {
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.randomizedElectionTicks) this.hup(false);
+  }
+
+  /** Starts an election if this node may: a voter that does not lead already. */
+  hup(transfer: boolean): void {
+    if (this.behaviour.role === 'leader') return;
+    if (!isVoter(this.membership, this.id)) return;
+    if (this.config.preVote && !transfer) this.becomePreCandidate();
+    else this.becomeCandidate(transfer);
+  }
+
+  becomeFollower(term: Term, leader: NodeId | null): void {
+    assert(term >= this.termValue, `term goes back from ${this.termValue} to ${term}`);
+    this.transition('follower');
+    if (term > this.termValue) {
+      this.termValue = term;
+      this.voteValue = null;
+    }
+    this.leaderValue = leader;
+    this.behaviour = new FollowerRole(this);
+  }
+
+  becomeCandidate(transfer: boolean): void {
+    this.transition('candidate');
+    this.termValue = asTerm(this.termValue + 1);
+    this.voteValue = this.id;
+    this.leaderValue = null;
+    const candidate = new CandidateRole(this, 'candidate');
+    this.behaviour = candidate;
+    candidate.start(transfer);
+  }
+
+  becomeLeader(): void {
+    this.transition('leader');
+    this.leaderValue = this.id;
+    const leader = new LeaderRole(this);
+    this.behaviour = leader;
+    leader.start();
+  }
+
+  private becomePreCandidate(): void {
+    // Changes neither the term nor the vote (thesis 9.6).
+    this.transition('preCandidate');
+    this.leaderValue = null;
+    const preCandidate = new CandidateRole(this, 'preCandidate');
+    this.behaviour = preCandidate;
+    preCandidate.start(false);
+  }
+
+  private transition(to: Role): void {
+    const from = this.behaviour.role;
+    assert(TRANSITIONS[from].includes(to), `invalid transition ${from} -> ${to}`);
+    this.resetElectionTimer();
+  }
+
+  /** Election timeout in [electionTicks, 2 * electionTicks): Raft paper 5.2. */
+  private resetElectionTimer(): void {
+    const { electionTicks, random } = this.config;
+    this.electionElapsed = 0;
+    this.randomizedElectionTicks = electionTicks + (random.uint32() % electionTicks);
+  }
+
+  private notLeader(): ProposeError {
+    return { code: 'NOT_LEADER', leader: this.leaderValue };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Votes (the rules themselves are in term-rules.ts)
+
+  get vote(): NodeId | null {
+    return this.voteValue;
+  }
+
+  /** Records our vote for `candidate` in the current term (made durable by the next Ready). */
+  grantVote(candidate: NodeId): void {
+    assert(this.voteValue === null || this.voteValue === candidate, 'a second vote in one term');
+    this.voteValue = candidate;
+    this.electionElapsed = 0;
+  }
+
+  /**
+   * An append, heartbeat or snapshot of our term: its sender leads this term. A (pre-)candidate
+   * gives up; a leader cannot be in this situation (one leader per term) and drops it.
+   */
+  private hearFromLeader(from: NodeId): boolean {
+    const role = this.behaviour.role;
+    if (role === 'leader') return false;
+    if (role !== 'follower') this.becomeFollower(this.termValue, from);
+    this.leaderValue = from;
+    this.electionElapsed = 0;
+    return true;
+  }
+}
+
+function assertConfig(config: RaftConfig): void {
+  const { electionTicks, heartbeatTicks } = config;
+  assert(Number.isSafeInteger(electionTicks) && electionTicks >= 1, 'electionTicks must be >= 1');
+  assert(
+    Number.isSafeInteger(heartbeatTicks) && heartbeatTicks >= 1 && heartbeatTicks < electionTicks,
+    'heartbeatTicks must be >= 1 and < electionTicks',
+  );
+  assert(config.inflightMessagesMax >= 1, 'inflightMessagesMax must be >= 1');
+  assert(config.inflightBytesMax >= 1, 'inflightBytesMax must be >= 1');
+  assert(config.messageBytesMax >= 1, 'messageBytesMax must be >= 1');
+}

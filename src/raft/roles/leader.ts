@@ -1,0 +1,235 @@
+/**
+ * The leader (Raft paper 5.3–5.4; thesis 3.10 transfer, 4 membership, 6.4 ReadIndex, 6.2
+ * check-quorum). It appends proposals, replicates them (Replicator), commits what a quorum of
+ * voters holds durably (RaftCore.maybeCommit, where the figure 8 rule lives), sends heartbeats,
+ * serves linearizable reads, steps down when it loses its quorum or is removed, and hands
+ * leadership over on request.
+ */
+import { asOffset } from '../ids.js';
+import { isVoter, validateMembershipChange } from '../membership.js';
+import { hasQuorum, quorumMatch } from '../quorum.js';
+import { ReadIndexQueue } from '../read-index.js';
+import { Replicator } from './replication.js';
+import type { RaftCore } from '../core.js';
+import type {
+  EntryMeta,
+  FollowerProgress,
+  Membership,
+  Message,
+  NodeId,
+  Proposal,
+  ProposeResult,
+} from '../types.js';
+import type { RoleBehaviour } from './role.js';
+
+/** Nominal size of the no-op entry a new leader appends (a control batch with one record). */
+export const NOOP_ENTRY_BYTES = 80;
+
+export class LeaderRole implements RoleBehaviour {
+  readonly role = 'leader';
+  private readonly replicator: Replicator;
+  private readonly reads = new ReadIndexQueue();
+  private heartbeatElapsed = 0;
+  private transferTarget: NodeId | null = null;
+  private transferElapsed = 0;
+
+  constructor(private readonly core: RaftCore) {
+    this.replicator = new Replicator(core);
+  }
+
+  /**
+   * Thesis 6.4 / paper 5.4.2: a new leader does not know which earlier-term entries are
+   * committed, and may not commit them by counting; an entry of its own term fixes both.
+   */
+  start(): void {
+    const core = this.core;
+    const offset = asOffset(core.log.lastOffset + 1);
+    const noop: EntryMeta = {
+      baseOffset: offset,
+      lastOffset: offset,
+      term: core.term,
+      sizeBytes: NOOP_ENTRY_BYTES,
+      noop: true,
+    };
+    core.appendLocal(noop);
+    this.replicator.broadcastAppend(true);
+  }
+
+  tick(): void {
+    const core = this.core;
+    const { electionTicks, heartbeatTicks, checkQuorum } = core.config;
+    core.electionElapsed++;
+    this.heartbeatElapsed++;
+    if (this.transferTarget !== null && ++this.transferElapsed >= electionTicks) {
+      // Thesis 3.10: a transfer that did not finish within an election timeout is abandoned.
+      this.transferTarget = null;
+    }
+    this.replicator.tickSnapshots(2 * electionTicks);
+    if (core.electionElapsed >= electionTicks) {
+      core.electionElapsed = 0;
+      if (checkQuorum && !this.quorumActive()) {
+        core.becomeFollower(core.term, null);
+        return;
+      }
+      this.replicator.resetRecentActive();
+    }
+    if (this.heartbeatElapsed >= heartbeatTicks) {
+      this.heartbeatElapsed = 0;
+      this.replicator.broadcastHeartbeat(this.reads.lastContext());
+    }
+  }
+
+  step(message: Message): void {
+    if (message.type === 'appendResponse') {
+      if (!this.replicator.handleAppendResponse(message)) return;
+      const committed = this.tryCommit();
+      if (committed && !this.isCurrent()) return;
+      const progress = this.replicator.progress.get(message.from);
+      if (progress === undefined) return;
+      // A follower that just caught up may not know the commit offset yet (etcd).
+      if (!committed && progress.canBumpCommit(this.core.commit)) {
+        this.replicator.maybeSendAppend(progress, true);
+      }
+      this.replicator.sendAll(progress);
+      if (this.transferTarget === message.from && progress.match === this.core.log.lastOffset) {
+        this.sendTimeoutNow(message.from);
+      }
+    } else if (message.type === 'heartbeatResponse') {
+      this.replicator.handleHeartbeatResponse(message);
+      if (message.readContext !== null) {
+        this.reads.ack(message.from, message.readContext);
+        this.releaseReads();
+      }
+    }
+  }
+
+  /** Our own entries became durable: our match moved, maybe the commit offset too. */
+  afterAdvance(): void {
+    this.tryCommit();
+  }
+
+  propose(proposal: Proposal): ProposeResult {
+    if (this.transferTarget !== null) return { ok: false, error: { code: 'TRANSFER_IN_PROGRESS' } };
+    const core = this.core;
+    if (proposal.config !== undefined) {
+      const reason = this.configChangeRefusal(proposal.config);
+      if (reason !== null) return { ok: false, error: { code: 'CONFIG_CHANGE_REJECTED', reason } };
+    }
+    const baseOffset = asOffset(core.log.lastOffset + 1);
+    const entry: EntryMeta = {
+      baseOffset,
+      lastOffset: asOffset(baseOffset + proposal.recordCount - 1),
+      term: core.term,
+      sizeBytes: proposal.sizeBytes,
+      ...(proposal.config === undefined ? {} : { config: proposal.config }),
+    };
+    core.appendLocal(entry);
+    this.replicator.broadcastAppend(false);
+    return { ok: true, entry };
+  }
+
+  /** The configuration changed (a configuration entry was appended). */
+  membershipChanged(): void {
+    this.replicator.syncMembership();
+    if (this.transferTarget !== null && !isVoter(this.core.membership, this.transferTarget)) {
+      this.transferTarget = null;
+    }
+  }
+
+  transferLeadership(
+    target: NodeId,
+  ): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
+    const core = this.core;
+    if (target === core.id) return { ok: false, reason: `${target} already leads` };
+    const progress = this.replicator.progress.get(target);
+    if (progress === undefined || progress.isLearner)
+      return { ok: false, reason: `${target} is not a voter` };
+    if (this.transferTarget === target) return { ok: true };
+    this.transferTarget = target;
+    this.transferElapsed = 0;
+    if (progress.match === core.log.lastOffset) this.sendTimeoutNow(target);
+    else this.replicator.maybeSendAppend(progress, true);
+    return { ok: true };
+  }
+
+  /** Thesis 6.4: reads wait until this leader's commit offset is current (an entry of its term). */
+  readIndex(requestId: number): void {
+    if (this.core.committedInTerm()) this.startReads([requestId]);
+    else this.reads.wait(requestId);
+  }
+
+  progressStatus(): FollowerProgress[] {
+    return [...this.replicator.progress.values()].map((progress) => progress.toStatus());
+  }
+
+  private startReads(requestIds: readonly number[]): void {
+    if (requestIds.length === 0) return;
+    const core = this.core;
+    const self = isVoter(core.membership, core.id) ? core.id : null;
+    let context = 0;
+    for (const requestId of requestIds) context = this.reads.add(requestId, core.commit, self);
+    this.releaseReads();
+    // A single voter confirmed itself; otherwise ask the others, now.
+    if (this.reads.lastContext() === context) this.replicator.broadcastHeartbeat(context);
+  }
+
+  private releaseReads(): void {
+    const voters = this.core.membership.voters;
+    const released = this.reads.release((acks) => hasQuorum(voters, (id) => acks.has(id)));
+    this.core.addReadStates(released);
+  }
+
+  /**
+   * Commits the largest offset a quorum of voters holds durably, if the commit rule allows
+   * (RaftCore.maybeCommit). Our own match is what our own advance() made durable. True when
+   * the commit offset moved; the leader may have stepped down meanwhile (see isCurrent).
+   */
+  private tryCommit(): boolean {
+    const core = this.core;
+    const progress = this.replicator.progress;
+    const quorumOffset = quorumMatch(core.membership.voters, (id) =>
+      id === core.id ? core.durableLastOffset : (progress.get(id)?.match ?? asOffset(-1)),
+    );
+    if (!core.maybeCommit(quorumOffset)) return false;
+    // Thesis 4.2.2: a leader that is not in the configuration it committed steps down.
+    if (!isVoter(core.membership, core.id) && core.commit >= core.log.lastConfigOffset()) {
+      core.becomeFollower(core.term, null);
+      return true;
+    }
+    this.startReads(this.reads.takeWaiting());
+    this.replicator.broadcastAppend(true);
+    return true;
+  }
+
+  private isCurrent(): boolean {
+    return this.core.currentRole === this;
+  }
+
+  /** Check-quorum: a majority of voters (this node included) was heard from this round. */
+  private quorumActive(): boolean {
+    const core = this.core;
+    return hasQuorum(
+      core.membership.voters,
+      (id) => id === core.id || this.replicator.progress.get(id)?.recentActive === true,
+    );
+  }
+
+  /**
+   * Single-server changes (thesis 4.1, 4.3): one voter at a time, after the previous change
+   * committed, and only once this leader committed an entry of its term — without that, a
+   * change made by an earlier leader but not known committed could combine with ours into two
+   * disjoint majorities (the bug in the original single-server algorithm, raft-dev 2015).
+   */
+  private configChangeRefusal(next: Membership): string | null {
+    const core = this.core;
+    if (!core.committedInTerm()) return 'the leader has not committed an entry of its term yet';
+    if (core.log.lastConfigOffset() > core.commit)
+      return 'the previous configuration change is not committed yet';
+    return validateMembershipChange(core.membership, next);
+  }
+
+  private sendTimeoutNow(target: NodeId): void {
+    const core = this.core;
+    core.send({ type: 'timeoutNow', from: core.id, to: target, term: core.term });
+  }
+}
