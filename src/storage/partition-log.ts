@@ -51,6 +51,11 @@ export interface PartitionLogOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly config?: Partial<LogConfig>;
+  /**
+   * Names of files that other components keep in the same directory (the Raft replica's
+   * `raft-state`, `raft-snapshot`): recovery leaves them alone without a warning.
+   */
+  readonly companionFiles?: readonly string[];
 }
 
 export interface AppendOptions {

@@ -38,6 +38,8 @@ export interface RecoveryOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly indexIntervalBytes: number;
+  /** Files other components keep in the directory (see PartitionLogOptions). */
+  readonly companionFiles?: readonly string[];
 }
 
 export interface RecoveredLog {
@@ -101,7 +103,11 @@ async function listSegmentBases(options: RecoveryOptions): Promise<number[]> {
     if (name.endsWith(TEMPORARY_SUFFIX) || orphanIndex) {
       logger.info({ file: name }, 'removing a leftover file');
       await fs.removeFile(posix.join(directory, name));
-    } else if (parsed === undefined && name !== LOG_START_OFFSET_FILE) {
+    } else if (
+      parsed === undefined &&
+      name !== LOG_START_OFFSET_FILE &&
+      options.companionFiles?.includes(name) !== true
+    ) {
       logger.warn({ file: name }, 'ignoring an unknown file in a partition directory');
     }
   }

@@ -1,0 +1,156 @@
+/**
+ * Requests a replica has accepted and not yet answered: proposals waiting to be committed and
+ * applied, and linearizable reads waiting for their read point to be confirmed and applied.
+ *
+ * Rules:
+ * - A proposal resolves when its entry (same base offset AND term) is applied locally. If this
+ *   replica stops leading the term the proposal was made in before the entry committed, the
+ *   entry may or may not commit under the next leader: the proposal rejects OUTCOME_UNKNOWN.
+ * - A read resolves once the core confirmed its read point (a ReadState) and the state machine
+ *   applied up to it. A read not yet confirmed when leadership is lost rejects NOT_LEADER
+ *   (nothing happened, safe to retry); a confirmed one stays valid and still waits for apply.
+ * - Limits: at most `proposalsMax` proposals and `readsMax` reads wait at once.
+ *
+ * Must not: resolve a proposal for an entry of another term at its offset.
+ */
+import type { EntryMeta, NodeId, Offset, ReadState, Term } from '../raft/types.js';
+import { ReplicaError } from './errors.js';
+import type { LogEntry } from './log-entries.js';
+
+export interface ProposalResult {
+  readonly baseOffset: Offset;
+  readonly lastOffset: Offset;
+  readonly term: Term;
+}
+
+interface PendingProposal {
+  readonly entry: EntryMeta;
+  readonly resolve: (result: ProposalResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface PendingRead {
+  offset: Offset | null;
+  readonly resolve: (offset: Offset) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class PendingRequests {
+  private readonly proposals = new Map<Offset, PendingProposal>();
+  private readonly reads = new Map<number, PendingRead>();
+  private proposalTerm: Term | null = null;
+  private nextReadId = 1;
+
+  get proposalCount(): number {
+    return this.proposals.size;
+  }
+
+  get readCount(): number {
+    return this.reads.size;
+  }
+
+  get isEmpty(): boolean {
+    return this.proposals.size === 0 && this.reads.size === 0;
+  }
+
+  /** The term every waiting proposal was made in (they all share the leader's term). */
+  get term(): Term | null {
+    return this.proposalTerm;
+  }
+
+  addProposal(entry: EntryMeta): Promise<ProposalResult> {
+    return new Promise<ProposalResult>((resolve, reject) => {
+      if (this.proposals.size === 0) this.proposalTerm = entry.term;
+      this.proposals.set(entry.baseOffset, { entry, resolve, reject });
+    });
+  }
+
+  /** A fresh id for the core's readIndex; `addRead` must follow with it. */
+  takeReadId(): number {
+    return this.nextReadId++;
+  }
+
+  addRead(requestId: number): Promise<Offset> {
+    return new Promise<Offset>((resolve, reject) => {
+      this.reads.set(requestId, { offset: null, resolve, reject });
+    });
+  }
+
+  /** Entries just applied: resolve their proposals and the reads now satisfied. */
+  applied(entries: readonly LogEntry[], appliedOffset: Offset): void {
+    for (const { meta } of entries) {
+      const pending = this.proposals.get(meta.baseOffset);
+      if (pending === undefined) continue;
+      this.proposals.delete(meta.baseOffset);
+      if (pending.entry.term === meta.term) {
+        pending.resolve({
+          baseOffset: meta.baseOffset,
+          lastOffset: meta.lastOffset,
+          term: meta.term,
+        });
+      } else {
+        pending.reject(lost(meta.baseOffset));
+      }
+    }
+    if (this.proposals.size === 0) this.proposalTerm = null;
+    this.resolveReads(appliedOffset);
+  }
+
+  confirmedReads(readStates: readonly ReadState[], appliedOffset: Offset): void {
+    for (const state of readStates) {
+      const read = this.reads.get(state.requestId);
+      if (read !== undefined) read.offset = state.offset;
+    }
+    this.resolveReads(appliedOffset);
+  }
+
+  private resolveReads(appliedOffset: Offset): void {
+    for (const [id, read] of this.reads) {
+      if (read.offset !== null && read.offset <= appliedOffset) {
+        this.reads.delete(id);
+        read.resolve(read.offset);
+      }
+    }
+  }
+
+  /**
+   * This replica no longer leads the proposals' term: settle what depended on it. Entries up
+   * to `commit` were committed while it led (a leader that commits its own removal steps down
+   * in the same step): they stay and resolve when applied. The rest are indeterminate.
+   */
+  leadershipLost(leader: NodeId | null, commit: Offset): void {
+    for (const [offset, pending] of this.proposals) {
+      if (pending.entry.lastOffset <= commit) continue;
+      this.proposals.delete(offset);
+      pending.reject(
+        new ReplicaError(
+          'OUTCOME_UNKNOWN',
+          `leadership lost before [${pending.entry.baseOffset}..${pending.entry.lastOffset}] ` +
+            `of term ${pending.entry.term} committed: it may still commit`,
+          leader,
+        ),
+      );
+    }
+    if (this.proposals.size === 0) this.proposalTerm = null;
+    for (const [id, read] of this.reads) {
+      if (read.offset !== null) continue;
+      this.reads.delete(id);
+      read.reject(
+        new ReplicaError('NOT_LEADER', 'leadership lost before the read was confirmed', leader),
+      );
+    }
+  }
+
+  /** The replica stopped: nothing will be answered any more. */
+  rejectAll(proposalError: unknown, readError: unknown): void {
+    for (const pending of this.proposals.values()) pending.reject(proposalError);
+    for (const read of this.reads.values()) read.reject(readError);
+    this.proposals.clear();
+    this.reads.clear();
+    this.proposalTerm = null;
+  }
+}
+
+function lost(offset: Offset): ReplicaError {
+  return new ReplicaError('OUTCOME_UNKNOWN', `another entry committed at ${offset}`);
+}
