@@ -14,6 +14,7 @@
  * overridden.
  */
 import { assert } from '../util/assert.js';
+import { resolveConfig } from './config.js';
 import { EntryLog } from './entry-log.js';
 import { asOffset, asTerm } from './ids.js';
 import { isVoter } from './membership.js';
@@ -22,6 +23,7 @@ import { checkTerm, handleVoteRequest } from './term-rules.js';
 import { CandidateRole } from './roles/candidate.js';
 import { FollowerRole } from './roles/follower.js';
 import { LeaderRole } from './roles/leader.js';
+import type { RaftLimits } from './config.js';
 import type { RoleBehaviour } from './roles/role.js';
 import type {
   EntryMeta,
@@ -55,6 +57,8 @@ const TRANSITIONS: Readonly<Record<Role, readonly Role[]>> = {
 export class RaftCore implements RaftNode {
   readonly id: NodeId;
   readonly config: RaftConfig;
+  /** config's optional bounds, defaults applied. */
+  readonly limits: RaftLimits;
   readonly log: EntryLog;
   /** Ticks since the leader was last heard from (for a leader: since the last quorum check). */
   electionElapsed = 0;
@@ -72,7 +76,7 @@ export class RaftCore implements RaftNode {
   private durableHardStateValue: HardState;
 
   constructor(config: RaftConfig, state: RaftStorageState) {
-    assertConfig(config);
+    this.limits = resolveConfig(config);
     this.id = config.id;
     this.config = config;
     this.log = new EntryLog(state.snapshot, state.entries);
@@ -84,7 +88,10 @@ export class RaftCore implements RaftNode {
     const termBehind = hardState.term < this.log.lastTerm;
     this.termValue = termBehind ? this.log.lastTerm : hardState.term;
     this.voteValue = termBehind ? null : hardState.vote;
-    // The persisted commit is a hint: it may run ahead of a log that lost unsynced writes.
+    // The persisted commit is a hint: it may run ahead of a log that lost unsynced writes, so it
+    // is clamped to the log end. That is enough only because the commit a Ready persists never
+    // covers that Ready's own log writes (readyHardState): what the log holds up to it is what
+    // was committed.
     this.commitValue = asOffset(Math.max(applied, Math.min(hardState.commit, this.log.lastOffset)));
     this.appliedValue = applied;
     this.durableLastOffsetValue = this.log.lastOffset;
@@ -140,6 +147,8 @@ export class RaftCore implements RaftNode {
 
   step(message: Message): void {
     if (message.to !== this.id || message.from === this.id) return;
+    // A term that is not a term (a corrupt frame) would compare as neither older nor newer.
+    if (!Number.isSafeInteger(message.term) || message.term < 0) return;
     if (!checkTerm(this, message)) return;
     if (message.type === 'preVote' || message.type === 'vote') {
       handleVoteRequest(this, message);
@@ -181,8 +190,7 @@ export class RaftCore implements RaftNode {
     requestId: number,
   ): { readonly ok: true } | { readonly ok: false; readonly error: ProposeError } {
     if (!(this.behaviour instanceof LeaderRole)) return { ok: false, error: this.notLeader() };
-    this.behaviour.readIndex(requestId);
-    return { ok: true };
+    return this.behaviour.readIndex(requestId);
   }
 
   compact(lastOffset: Offset): void {
@@ -194,11 +202,15 @@ export class RaftCore implements RaftNode {
   }
 
   hasReady(): boolean {
-    return this.outbox.hasReady(this.log, this.hardState());
+    const leader = this.behaviour instanceof LeaderRole ? this.behaviour : null;
+    if (this.outbox.idle && leader?.hasReadRound() === true) return true;
+    return this.outbox.hasReady(this.log, this.readyHardState(), this.commitValue);
   }
 
   ready(): Ready {
-    return this.outbox.take(this.log, this.hardState());
+    // Reads asked since the last Ready share one heartbeat round, sent with this Ready.
+    if (this.outbox.idle && this.behaviour instanceof LeaderRole) this.behaviour.flushReadRound();
+    return this.outbox.take(this.log, this.readyHardState(), this.commitValue);
   }
 
   advance(ready: Ready): void {
@@ -289,24 +301,27 @@ export class RaftCore implements RaftNode {
    * Follower: the entries of an append whose (prevLastOffset, prevTerm) matched. Entries held
    * with the same term are skipped (same offset and term: same entry); from the first conflict
    * on, our suffix is replaced. A configuration entry takes effect on append, and a truncated
-   * one stops being in effect (the membership is read from the log).
+   * one stops being in effect (the membership is read from the log). The caller checked that
+   * the entries continue its (prevLastOffset, prevTerm) contiguously; false (and nothing
+   * changed) when an entry has the term of the one held there but not its bounds: two entries
+   * in one term at one offset cannot both come from an honest leader.
    */
-  appendFromLeader(entries: readonly EntryMeta[]): void {
+  appendFromLeader(entries: readonly EntryMeta[]): boolean {
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index];
       assert(entry !== undefined);
       const held = this.log.entryAt(entry.baseOffset);
       if (held?.term === entry.term) {
-        assert(
-          held.lastOffset === entry.lastOffset,
-          `entry ${entry.baseOffset} differs in one term`,
-        );
+        const same = held.baseOffset === entry.baseOffset && held.lastOffset === entry.lastOffset;
+        if (!same) return false;
         continue;
       }
+      // The entries before this one matched ours exactly, so ours has a boundary here too.
       if (held !== undefined) this.truncate(entry.baseOffset);
       this.log.append(entries.slice(index));
-      return;
+      return true;
     }
+    return true;
   }
 
   /** Follower: replaces the whole log by the leader's snapshot. */
@@ -315,12 +330,13 @@ export class RaftCore implements RaftNode {
       snapshot.lastOffset > this.commitValue,
       'installing a snapshot behind the commit offset',
     );
+    // Until the snapshot is durable the disk holds our old log, and only its entries up to our
+    // commit offset are known to be the group's (the rest may be a divergent suffix the
+    // snapshot replaces): that is all the durable offset may claim (see readyHardState).
+    this.durableLastOffsetValue = asOffset(Math.min(this.durableLastOffsetValue, this.commitValue));
     this.log.restore(snapshot);
     this.outbox.noteSnapshot(snapshot);
     this.commitValue = snapshot.lastOffset;
-    this.durableLastOffsetValue = asOffset(
-      Math.min(this.durableLastOffsetValue, snapshot.lastOffset - 1),
-    );
   }
 
   private truncate(offset: Offset): void {
@@ -350,8 +366,16 @@ export class RaftCore implements RaftNode {
     this.outbox.addReadStates(readStates);
   }
 
-  private hardState(): HardState {
-    return { term: this.termValue, vote: this.voteValue, commit: this.commitValue };
+  /**
+   * The hard state a Ready asks to persist. Durability rule, enforced here: its commit offset
+   * never covers an entry that was not durable before this Ready (durableLastOffset, which
+   * drops on truncation). The Ready's own log writes may be lost by a crash that keeps the hard
+   * state; the restarted node clamps commit to its log end and would apply, as committed,
+   * whatever older entries that log still holds at those offsets.
+   */
+  private readyHardState(): HardState {
+    const commit = asOffset(Math.min(this.commitValue, this.durableLastOffsetValue));
+    return { term: this.termValue, vote: this.voteValue, commit };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -373,6 +397,10 @@ export class RaftCore implements RaftNode {
 
   becomeFollower(term: Term, leader: NodeId | null): void {
     assert(term >= this.termValue, `term goes back from ${this.termValue} to ${term}`);
+    // A leader stepping down will never confirm its pending reads: the caller fails them.
+    if (this.behaviour instanceof LeaderRole) {
+      this.outbox.addDroppedReads(this.behaviour.drainReads());
+    }
     this.transition('follower');
     if (term > this.termValue) {
       this.termValue = term;
@@ -452,16 +480,4 @@ export class RaftCore implements RaftNode {
     this.electionElapsed = 0;
     return true;
   }
-}
-
-function assertConfig(config: RaftConfig): void {
-  const { electionTicks, heartbeatTicks } = config;
-  assert(Number.isSafeInteger(electionTicks) && electionTicks >= 1, 'electionTicks must be >= 1');
-  assert(
-    Number.isSafeInteger(heartbeatTicks) && heartbeatTicks >= 1 && heartbeatTicks < electionTicks,
-    'heartbeatTicks must be >= 1 and < electionTicks',
-  );
-  assert(config.inflightMessagesMax >= 1, 'inflightMessagesMax must be >= 1');
-  assert(config.inflightBytesMax >= 1, 'inflightBytesMax must be >= 1');
-  assert(config.messageBytesMax >= 1, 'messageBytesMax must be >= 1');
 }

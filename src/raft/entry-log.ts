@@ -65,6 +65,32 @@ export class EntryLog {
     return this.entryAt(offset)?.lastOffset === offset;
   }
 
+  /**
+   * The largest entry end (or the snapshot's last offset) <= `offset`, for a commit offset
+   * received from a peer: committing half an entry would have the caller apply part of a batch.
+   * Offsets at or below the snapshot come back unchanged (they are committed already).
+   */
+  boundaryAtOrBelow(offset: Offset): Offset {
+    if (offset >= this.lastOffset) return this.lastOffset;
+    if (offset <= this.snapshotMeta.lastOffset) return offset;
+    const entry = this.entryAt(offset);
+    if (entry === undefined || entry.lastOffset === offset) return offset;
+    return asOffset(entry.baseOffset - 1);
+  }
+
+  /** Sum of `sizeBytes` of the entries lying wholly in [fromOffset, toOffset]. */
+  sizeBytesBetween(fromOffset: Offset, toOffset: Offset): number {
+    let index = this.indexOf(asOffset(Math.max(fromOffset, this.firstOffset)));
+    if (index === -1) return 0;
+    let bytes = 0;
+    for (; index < this.entries.length; index++) {
+      const entry = this.entries[index];
+      if (entry === undefined || entry.lastOffset > toOffset) break;
+      if (entry.baseOffset >= fromOffset) bytes += entry.sizeBytes;
+    }
+    return bytes;
+  }
+
   /** Raft paper 5.4.1: a candidate's log is at least as up to date as this one. */
   isUpToDate(lastOffset: Offset, lastTerm: Term): boolean {
     return (

@@ -11,6 +11,9 @@
  *    entries are on disk: the leader counts it toward the commit quorum);
  *  - `messages` holds everything else (the leader's appends, heartbeats, pre-votes, snapshots):
  *    they promise nothing about this node's disk, so they go out while its fsync runs.
+ * The commit offset of `Ready.hardState` is the caller's (RaftCore.readyHardState): capped at
+ * what was durable before the Ready; `committed` follows the true commit offset (entries are
+ * applied only after step 5 made this Ready durable).
  */
 import { assert } from '../util/assert.js';
 import { asOffset } from './ids.js';
@@ -36,6 +39,7 @@ export class Outbox {
   private messages: Message[] = [];
   private messagesAfterPersist: Message[] = [];
   private readStates: ReadState[] = [];
+  private droppedReads: number[] = [];
   private snapshot: SnapshotMeta | null = null;
   private truncateFrom: Offset | null = null;
   /** Last offset of the log as the caller was told to write it. */
@@ -58,7 +62,12 @@ export class Outbox {
   }
 
   addReadStates(readStates: readonly ReadState[]): void {
-    this.readStates.push(...readStates);
+    // One push per item: spreading a large array as call arguments throws RangeError.
+    for (const readState of readStates) this.readStates.push(readState);
+  }
+
+  addDroppedReads(requestIds: readonly number[]): void {
+    for (const requestId of requestIds) this.droppedReads.push(requestId);
   }
 
   /** The log lost its suffix from `offset`: the caller must too, if it wrote any of it. */
@@ -77,29 +86,36 @@ export class Outbox {
     this.appliedHandedOut = asOffset(Math.max(this.appliedHandedOut, snapshot.lastOffset));
   }
 
-  hasReady(log: EntryLog, hardState: HardState): boolean {
+  /** No Ready is outstanding (handed out and not yet acknowledged). */
+  get idle(): boolean {
+    return this.outstanding === null;
+  }
+
+  /** `hardState`: what to persist; `commit`: the true commit offset (what may be applied). */
+  hasReady(log: EntryLog, hardState: HardState, commit: Offset): boolean {
     if (this.outstanding !== null) return false;
     return (
       this.messages.length > 0 ||
       this.messagesAfterPersist.length > 0 ||
       this.readStates.length > 0 ||
+      this.droppedReads.length > 0 ||
       this.snapshot !== null ||
       this.truncateFrom !== null ||
       log.lastOffset > this.writtenLastOffset ||
-      hardState.commit > this.appliedHandedOut ||
+      commit > this.appliedHandedOut ||
       !sameHardState(hardState, this.handedHardState)
     );
   }
 
-  take(log: EntryLog, hardState: HardState): Ready {
+  take(log: EntryLog, hardState: HardState, commit: Offset): Ready {
     assert(this.outstanding === null, 'ready() called again before advance() of the last Ready');
     const entries = log.entriesAfter(this.writtenLastOffset);
     const hardStateChanged = !sameHardState(hardState, this.handedHardState);
     const termOrVoteChanged =
       hardState.term !== this.handedHardState.term || hardState.vote !== this.handedHardState.vote;
     const committed =
-      hardState.commit > this.appliedHandedOut
-        ? { from: asOffset(this.appliedHandedOut + 1), to: hardState.commit }
+      commit > this.appliedHandedOut
+        ? { from: asOffset(this.appliedHandedOut + 1), to: commit }
         : null;
     const ready: Ready = {
       snapshot: this.snapshot,
@@ -110,6 +126,7 @@ export class Outbox {
       messagesAfterPersist: this.messagesAfterPersist,
       committed,
       readStates: this.readStates,
+      droppedReads: this.droppedReads,
       mustSync:
         entries.length > 0 ||
         this.truncateFrom !== null ||
@@ -122,6 +139,7 @@ export class Outbox {
     this.messages = [];
     this.messagesAfterPersist = [];
     this.readStates = [];
+    this.droppedReads = [];
     this.snapshot = null;
     this.truncateFrom = null;
     this.outstanding = ready;

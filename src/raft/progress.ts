@@ -46,10 +46,14 @@ export class Inflights {
 
   /** Forgets every append ending at or before `offset` (the follower acknowledged it). */
   freeTo(offset: Offset): void {
-    while ((this.queue[0]?.lastOffset ?? Infinity) <= offset) {
-      const freed = this.queue.shift();
-      if (freed !== undefined) this.bytes -= freed.bytes;
+    let freed = 0;
+    for (const append of this.queue) {
+      if (append.lastOffset > offset) break;
+      this.bytes -= append.bytes;
+      freed++;
     }
+    // One splice, not a shift() per append (each shift moves the whole window).
+    if (freed > 0) this.queue.splice(0, freed);
   }
 
   reset(): void {

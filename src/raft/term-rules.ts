@@ -55,7 +55,10 @@ function inLease(core: RaftCore): boolean {
 /**
  * A message from an earlier term. A stale leader's append or heartbeat gets an answer in our
  * term so that it steps down: with pre-vote or check-quorum nobody else would ever raise its
- * term (etcd's liveness fix). A stale pre-vote is refused in our term. The rest is dropped.
+ * term (etcd's liveness fix). A stale pre-vote or vote request is refused in our term (Raft
+ * paper figure 2: the reply carries currentTerm "for candidate to update itself"): a voter
+ * whose configuration leaves the candidate out never sends it its term otherwise, and the
+ * candidate could campaign forever one term behind. The rest is dropped.
  */
 function answerStaleTerm(core: RaftCore, message: Message): void {
   const { id, term, log } = core;
@@ -70,8 +73,9 @@ function answerStaleTerm(core: RaftCore, message: Message): void {
       rejectHint: log.lastOffset,
       rejectHintTerm: log.lastTerm,
     });
-  } else if (message.type === 'preVote') {
-    core.send({ type: 'preVoteResponse', from: id, to: message.from, term, granted: false });
+  } else if (message.type === 'preVote' || message.type === 'vote') {
+    const type = message.type === 'preVote' ? 'preVoteResponse' : 'voteResponse';
+    core.send({ type, from: id, to: message.from, term, granted: false });
   }
 }
 

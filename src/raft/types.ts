@@ -73,7 +73,13 @@ export interface HardState {
   readonly term: Term;
   /** Whom this node voted for in `term`, or null. */
   readonly vote: NodeId | null;
-  /** Highest offset known committed. Persisting it is an optimisation, not a safety need. */
+  /**
+   * Highest offset known committed whose entry was already durable in this node's log when the
+   * Ready carrying this hard state was taken (never an entry written by that same Ready): a
+   * hard state that survives a crash its Ready's log writes did not must not name entries the
+   * restarted log does not hold as committed. On restart it is also clamped to the log end.
+   * Persisting it is an optimisation (fewer entries to re-learn), not a safety need.
+   */
   readonly commit: Offset;
 }
 
@@ -190,10 +196,11 @@ export interface ReadState {
  *  3. append the bytes of `entries` to the log (written, not yet fsynced);
  *  4. send `messages` (they do not depend on this node's durability: the leader's appends go
  *     out while its own fsync runs, Raft thesis 10.2.1);
- *  5. make everything durable: fsync the log when entries were appended or truncated, and
- *     persist `hardState` when non-null (atomically);
+ *  5. make the log durable first (fsync, when entries were appended or truncated or a
+ *     snapshot installed), then persist `hardState` when non-null;
  *  6. send `messagesAfterPersist` (votes and append responses: they promise durability);
- *  7. apply `committed` entries to the state machines, and answer `readStates` once applied;
+ *  7. apply `committed` entries to the state machines, answer `readStates` once applied, and
+ *     fail the reads of `droppedReads` (NOT_LEADER);
  *  8. call `advance(ready)`.
  * `ready()` may be called again only after `advance`; while a Ready is outstanding the core
  * keeps accepting ticks, steps and proposals, and the next Ready carries their effects.
@@ -208,6 +215,15 @@ export interface Ready {
   /** Entries to apply, inclusive; null when nothing new committed. */
   readonly committed: { readonly from: Offset; readonly to: Offset } | null;
   readonly readStates: readonly ReadState[];
+  /**
+   * Request ids of `readIndex` calls this node accepted as leader and will never confirm: it
+   * stopped leading (deposed, check-quorum, removed) before a quorum confirmed them. The caller
+   * fails them (NOT_LEADER: retry on the leader). Every accepted request id appears exactly once
+   * in the `readStates` or the `droppedReads` of some Ready, unless the node restarts first, or
+   * keeps leading without ever hearing a quorum again (check-quorum off): the caller's own
+   * timeout covers those.
+   */
+  readonly droppedReads: readonly number[];
   /** True when step 5 must fsync (entries, truncation, snapshot, or term/vote changed). */
   readonly mustSync: boolean;
 }
@@ -231,8 +247,13 @@ export type ProposeError =
   /** A leadership transfer is under way; proposals wait for it. */
   | { readonly code: 'TRANSFER_IN_PROGRESS' }
   /** Another configuration change is not committed yet, or the leader has not yet committed an
-   *  entry of its own term (the single-server-change safety rule), or the change is invalid. */
-  | { readonly code: 'CONFIG_CHANGE_REJECTED'; readonly reason: string };
+   *  entry of its own term (the single-server-change safety rule), or the change is invalid, or
+   *  it promotes a learner that has not caught up (its match is below the leader's commit). */
+  | { readonly code: 'CONFIG_CHANGE_REJECTED'; readonly reason: string }
+  /** Back-pressure: the leader holds too much unconfirmed work (`uncommittedBytesMax` of
+   *  uncommitted entries for `propose`, `readIndexPendingMax` pending reads for `readIndex`).
+   *  Nothing was queued; retry later (usually the leader cannot reach a quorum). */
+  | { readonly code: 'BUSY'; readonly reason: string };
 
 export type ProposeResult =
   | { readonly ok: true; readonly entry: EntryMeta }
@@ -283,6 +304,18 @@ export interface RaftConfig {
   readonly messageBytesMax: number;
   /** Seeded in the simulator; the only source of randomness of the core. */
   readonly random: Random;
+  /**
+   * Reads a leader may hold waiting for a quorum's confirmation (`readIndex` calls neither
+   * released nor dropped); beyond it `readIndex` fails with BUSY. Default 10,000.
+   */
+  readonly readIndexPendingMax?: number;
+  /**
+   * Bytes (`sizeBytes`) of the entries this leader appended after its commit offset beyond
+   * which `propose` fails with BUSY (a proposal is refused when it would cross the bound and
+   * something is already uncommitted, so one oversized entry can still go alone). The no-op and
+   * configuration entries are always accepted. Default 64 MiB.
+   */
+  readonly uncommittedBytesMax?: number;
 }
 
 /** What the caller recovered from disk, for `RaftCore` to start from. */
@@ -311,7 +344,7 @@ export interface RaftNode {
    * Leader only: assigns the entry its offsets `[lastOffset + 1, lastOffset + recordCount]` and
    * the current term, and queues it for the next Ready. Fails unless this node leads in
    * `expectedTerm` (conditional replication: a state machine validated against the leader's
-   * state of that term).
+   * state of that term), and with BUSY when `uncommittedBytesMax` would be exceeded.
    */
   propose(proposal: Proposal, expectedTerm: Term): ProposeResult;
   /**
@@ -325,7 +358,9 @@ export interface RaftNode {
   ): { readonly ok: true } | { readonly ok: false; readonly reason: string };
   /**
    * Leader only: asks for a linearizable read point. Once a quorum confirms this node still
-   * leads, a ReadState with `requestId` appears in a Ready (offset = commit at request time).
+   * leads, a ReadState with `requestId` appears in a Ready (offset = commit at request time);
+   * if it stops leading first, `requestId` appears in a Ready's `droppedReads` instead. Reads
+   * asked before one Ready share one heartbeat round. BUSY beyond `readIndexPendingMax`.
    */
   readIndex(
     requestId: number,

@@ -11,6 +11,8 @@
  *   write as indeterminate (Kafka clients see a timeout). Code REQUEST_TIMED_OUT.
  * - REPLICA_FAILED: storage failed; the replica stopped. Code STORAGE_ERROR.
  * - REPLICA_CLOSED: the replica is closed or halted. Code BROKER_UNAVAILABLE.
+ * - BUSY: the leader holds too much uncommitted work or too many pending reads (usually it
+ *   cannot reach a quorum); nothing was queued. Code RESOURCE_EXHAUSTED (retriable).
  */
 import { BrookError } from '../protocol/errors.js';
 import type { ErrorCode } from '../protocol/errors.js';
@@ -23,7 +25,8 @@ export type ReplicaErrorReason =
   | 'CONFIG_CHANGE_REJECTED'
   | 'OUTCOME_UNKNOWN'
   | 'REPLICA_FAILED'
-  | 'REPLICA_CLOSED';
+  | 'REPLICA_CLOSED'
+  | 'BUSY';
 
 const CODES: Record<ReplicaErrorReason, ErrorCode> = {
   NOT_LEADER: 'NOT_LEADER',
@@ -33,6 +36,7 @@ const CODES: Record<ReplicaErrorReason, ErrorCode> = {
   OUTCOME_UNKNOWN: 'REQUEST_TIMED_OUT',
   REPLICA_FAILED: 'STORAGE_ERROR',
   REPLICA_CLOSED: 'BROKER_UNAVAILABLE',
+  BUSY: 'RESOURCE_EXHAUSTED',
 };
 
 export class ReplicaError extends BrookError {
@@ -64,5 +68,7 @@ export function fromProposeError(error: ProposeError): ReplicaError {
       return new ReplicaError('TRANSFER_IN_PROGRESS', 'a leadership transfer is under way');
     case 'CONFIG_CHANGE_REJECTED':
       return new ReplicaError('CONFIG_CHANGE_REJECTED', error.reason);
+    case 'BUSY':
+      return new ReplicaError('BUSY', error.reason);
   }
 }

@@ -104,6 +104,18 @@ export class PendingRequests {
     this.resolveReads(appliedOffset);
   }
 
+  /** Reads the core will never confirm (it stopped leading): the caller retries on the leader. */
+  droppedReads(requestIds: readonly number[], leader: NodeId | null): void {
+    for (const id of requestIds) {
+      const read = this.reads.get(id);
+      if (read === undefined) continue;
+      this.reads.delete(id);
+      read.reject(
+        new ReplicaError('NOT_LEADER', 'leadership was lost before the read was confirmed', leader),
+      );
+    }
+  }
+
   private resolveReads(appliedOffset: Offset): void {
     for (const [id, read] of this.reads) {
       if (read.offset !== null && read.offset <= appliedOffset) {

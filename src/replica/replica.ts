@@ -398,6 +398,9 @@ export class Replica {
     if (ready.readStates.length > 0 || applied.length > 0) {
       this.pending.confirmedReads(ready.readStates, appliedOffset);
     }
+    if (ready.droppedReads.length > 0) {
+      this.pending.droppedReads(ready.droppedReads, this.node.status().leader);
+    }
     this.checkLeadership();
   }
 

@@ -3,14 +3,24 @@
  * (Raft paper 5.3; thesis 5 for snapshots). Answers to appends and snapshots go out only once
  * this node's Ready is durable (Outbox), because a success tells the leader the entries are
  * on disk here and the leader counts them toward the commit quorum.
+ *
+ * Remote input is checked, never asserted (assertions are for local programmer errors): an
+ * append or snapshot no honest leader could send — entries that do not continue
+ * prevLastOffset contiguously, terms that decrease or exceed the message's term, an entry that
+ * ends before it starts, a prevLastOffset that splits one of our entries, a malformed
+ * configuration — is dropped without an answer, as if lost: a rejection would feed the leader's
+ * backtracking a hint about a message it never sent, and an honest leader's retry (heartbeat
+ * answers re-trigger appends) is all liveness needs. Commit offsets from the leader are rounded
+ * down to an entry boundary we hold, so a batch is never applied in part.
  */
-import { assert } from '../../util/assert.js';
 import { asOffset, asTerm } from '../ids.js';
 import type { RaftCore } from '../core.js';
 import type {
   AppendMessage,
+  EntryMeta,
   HeartbeatMessage,
   InstallSnapshotMessage,
+  Membership,
   Message,
   Offset,
   Term,
@@ -52,19 +62,57 @@ function handleAppend(core: RaftCore, message: AppendMessage): void {
     answer(core, message.from, true, core.commit);
     return;
   }
+  if (!wellFormedEntries(message)) return;
   if (log.termAt(message.prevLastOffset) !== message.prevTerm) {
     reject(core, message);
     return;
   }
-  // Same (offset, term) means same entry, so the leader's boundary is one here too.
-  assert(
-    log.isBoundary(message.prevLastOffset),
-    `prevLastOffset ${message.prevLastOffset} splits an entry`,
-  );
+  // Same (offset, term) means same entry, so an honest leader's boundary is one here too.
+  if (!log.isBoundary(message.prevLastOffset)) return;
+  if (!core.appendFromLeader(message.entries)) return;
   const lastVerified = message.entries.at(-1)?.lastOffset ?? message.prevLastOffset;
-  core.appendFromLeader(message.entries);
-  core.commitTo(asOffset(Math.min(message.commit, lastVerified)));
+  core.commitTo(log.boundaryAtOrBelow(asOffset(Math.min(message.commit, lastVerified))));
   answer(core, message.from, true, lastVerified);
+}
+
+/**
+ * The entries continue (prevLastOffset, prevTerm) contiguously, each spans at least one
+ * offset, and their terms never decrease and never exceed the message's term (the log's
+ * invariants, EntryLog, and Raft's: a leader of term T holds no entry of a later term).
+ */
+function wellFormedEntries(message: AppendMessage): boolean {
+  if (!isOffset(message.prevLastOffset) || !Number.isSafeInteger(message.prevTerm)) return false;
+  let lastOffset = message.prevLastOffset;
+  let lastTerm = message.prevTerm;
+  for (const entry of message.entries) {
+    if (!wellFormedEntry(entry) || entry.baseOffset !== lastOffset + 1) return false;
+    if (entry.term < lastTerm || entry.term > message.term) return false;
+    lastOffset = entry.lastOffset;
+    lastTerm = entry.term;
+  }
+  return true;
+}
+
+function wellFormedEntry(entry: EntryMeta): boolean {
+  return (
+    isOffset(entry.baseOffset) &&
+    isOffset(entry.lastOffset) &&
+    entry.lastOffset >= entry.baseOffset &&
+    Number.isSafeInteger(entry.term) &&
+    Number.isFinite(entry.sizeBytes) &&
+    entry.sizeBytes >= 0 &&
+    (entry.config === undefined || wellFormedMembership(entry.config))
+  );
+}
+
+/** At least one voter, nobody listed twice (a quorum over a malformed list means nothing). */
+function wellFormedMembership(membership: Membership): boolean {
+  const all = [...membership.voters, ...membership.learners];
+  return membership.voters.length > 0 && new Set(all).size === all.length;
+}
+
+function isOffset(offset: Offset): boolean {
+  return Number.isSafeInteger(offset) && offset >= -1;
 }
 
 /** A rejection carries the fast-backtracking hint (see AppendResponseMessage.rejectHint). */
@@ -75,8 +123,9 @@ function reject(core: RaftCore, message: AppendMessage): void {
 }
 
 function handleHeartbeat(core: RaftCore, message: HeartbeatMessage): void {
-  // The leader sends min(its commit, our match), never beyond what we hold.
-  core.commitTo(asOffset(Math.min(message.commit, core.log.lastOffset)));
+  // The leader sends min(its commit, our match), never beyond what we hold, and an entry end.
+  const commit = asOffset(Math.min(message.commit, core.log.lastOffset));
+  if (Number.isSafeInteger(commit)) core.commitTo(core.log.boundaryAtOrBelow(commit));
   core.send({
     type: 'heartbeatResponse',
     from: core.id,
@@ -93,11 +142,19 @@ function handleHeartbeat(core: RaftCore, message: HeartbeatMessage): void {
  */
 function handleSnapshot(core: RaftCore, message: InstallSnapshotMessage): void {
   const snapshot = message.snapshot;
+  const wellFormed =
+    isOffset(snapshot.lastOffset) &&
+    Number.isSafeInteger(snapshot.term) &&
+    snapshot.term <= message.term &&
+    wellFormedMembership(snapshot.membership);
+  if (!wellFormed) return;
   if (snapshot.lastOffset <= core.commit) {
     answer(core, message.from, true, core.commit);
     return;
   }
   if (core.log.termAt(snapshot.lastOffset) === snapshot.term) {
+    // Held with its term: the same entry, whose end an honest leader's snapshot is.
+    if (!core.log.isBoundary(snapshot.lastOffset)) return;
     core.commitTo(snapshot.lastOffset);
   } else {
     core.installSnapshot(snapshot);

@@ -3,7 +3,8 @@
  * check-quorum). It appends proposals, replicates them (Replicator), commits what a quorum of
  * voters holds durably (RaftCore.maybeCommit, where the figure 8 rule lives), sends heartbeats,
  * serves linearizable reads, steps down when it loses its quorum or is removed, and hands
- * leadership over on request.
+ * leadership over on request. It bounds what it queues while no quorum answers: uncommitted
+ * bytes and pending reads (RaftConfig bounds; BUSY beyond them).
  */
 import { asOffset } from '../ids.js';
 import { isVoter, validateMembershipChange } from '../membership.js';
@@ -17,7 +18,9 @@ import type {
   Membership,
   Message,
   NodeId,
+  Offset,
   Proposal,
+  ProposeError,
   ProposeResult,
 } from '../types.js';
 import type { RoleBehaviour } from './role.js';
@@ -32,6 +35,14 @@ export class LeaderRole implements RoleBehaviour {
   private heartbeatElapsed = 0;
   private transferTarget: NodeId | null = null;
   private transferElapsed = 0;
+  /**
+   * Bytes of the entries this leader appended (its no-op included) that are not committed yet:
+   * the back-pressure of `uncommittedBytesMax`. Earlier leaders' uncommitted entries are not
+   * counted (etcd does the same): they are bounded by those leaders' own limits.
+   */
+  private uncommittedBytes = 0;
+  /** First offset this leader appended (its no-op): where `uncommittedBytes` starts counting. */
+  private firstOwnOffset = asOffset(0);
 
   constructor(private readonly core: RaftCore) {
     this.replicator = new Replicator(core);
@@ -51,6 +62,8 @@ export class LeaderRole implements RoleBehaviour {
       sizeBytes: NOOP_ENTRY_BYTES,
       noop: true,
     };
+    this.firstOwnOffset = offset;
+    this.uncommittedBytes = noop.sizeBytes;
     core.appendLocal(noop);
     this.replicator.broadcastAppend(true);
   }
@@ -75,7 +88,7 @@ export class LeaderRole implements RoleBehaviour {
     }
     if (this.heartbeatElapsed >= heartbeatTicks) {
       this.heartbeatElapsed = 0;
-      this.replicator.broadcastHeartbeat(this.reads.lastContext());
+      this.replicator.broadcastHeartbeat(this.reads.broadcastContext());
     }
   }
 
@@ -114,6 +127,13 @@ export class LeaderRole implements RoleBehaviour {
     if (proposal.config !== undefined) {
       const reason = this.configChangeRefusal(proposal.config);
       if (reason !== null) return { ok: false, error: { code: 'CONFIG_CHANGE_REJECTED', reason } };
+    } else {
+      // Configuration entries always pass: a change may be what restores the quorum.
+      const max = core.limits.uncommittedBytesMax;
+      if (this.uncommittedBytes > 0 && this.uncommittedBytes + proposal.sizeBytes > max) {
+        const reason = `${this.uncommittedBytes} bytes uncommitted (uncommittedBytesMax ${max})`;
+        return { ok: false, error: { code: 'BUSY', reason } };
+      }
     }
     const baseOffset = asOffset(core.log.lastOffset + 1);
     const entry: EntryMeta = {
@@ -124,6 +144,7 @@ export class LeaderRole implements RoleBehaviour {
       ...(proposal.config === undefined ? {} : { config: proposal.config }),
     };
     core.appendLocal(entry);
+    this.uncommittedBytes += entry.sizeBytes;
     this.replicator.broadcastAppend(false);
     return { ok: true, entry };
   }
@@ -152,31 +173,56 @@ export class LeaderRole implements RoleBehaviour {
     return { ok: true };
   }
 
-  /** Thesis 6.4: reads wait until this leader's commit offset is current (an entry of its term). */
-  readIndex(requestId: number): void {
+  /**
+   * Thesis 6.4: reads wait until this leader's commit offset is current (an entry of its term),
+   * then for a heartbeat round (flushReadRound, or the heartbeat tick) that a quorum answers.
+   */
+  readIndex(
+    requestId: number,
+  ): { readonly ok: true } | { readonly ok: false; readonly error: ProposeError } {
+    const max = this.core.limits.readIndexPendingMax;
+    if (this.reads.pendingCount >= max) {
+      const reason = `${this.reads.pendingCount} reads wait for a quorum (readIndexPendingMax)`;
+      return { ok: false, error: { code: 'BUSY', reason } };
+    }
     if (this.core.committedInTerm()) this.startReads([requestId]);
     else this.reads.wait(requestId);
+    return { ok: true };
+  }
+
+  /** Reads wait for a heartbeat round not sent yet (the core then has a Ready to give). */
+  hasReadRound(): boolean {
+    return this.reads.roundPending;
+  }
+
+  /** Sends the open read round's heartbeats: one broadcast for every read asked since the last. */
+  flushReadRound(): void {
+    if (!this.reads.roundPending) return;
+    const context = this.reads.broadcastContext();
+    if (context !== null) this.replicator.broadcastHeartbeat(context);
+  }
+
+  /** This leader steps down: the request ids of every read it will never confirm. */
+  drainReads(): number[] {
+    return this.reads.drain();
   }
 
   progressStatus(): FollowerProgress[] {
     return [...this.replicator.progress.values()].map((progress) => progress.toStatus());
   }
 
+  /** Records reads at the current commit offset; a single voter confirms them itself. */
   private startReads(requestIds: readonly number[]): void {
     if (requestIds.length === 0) return;
-    const core = this.core;
-    const self = isVoter(core.membership, core.id) ? core.id : null;
-    let context = 0;
-    for (const requestId of requestIds) context = this.reads.add(requestId, core.commit, self);
+    for (const requestId of requestIds) this.reads.add(requestId, this.core.commit);
     this.releaseReads();
-    // A single voter confirmed itself; otherwise ask the others, now.
-    if (this.reads.lastContext() === context) this.replicator.broadcastHeartbeat(context);
   }
 
   private releaseReads(): void {
-    const voters = this.core.membership.voters;
-    const released = this.reads.release((acks) => hasQuorum(voters, (id) => acks.has(id)));
-    this.core.addReadStates(released);
+    const core = this.core;
+    const self = isVoter(core.membership, core.id) ? core.id : null;
+    const released = this.reads.release(core.membership.voters, self);
+    if (released.length > 0) core.addReadStates(released);
   }
 
   /**
@@ -186,19 +232,43 @@ export class LeaderRole implements RoleBehaviour {
    */
   private tryCommit(): boolean {
     const core = this.core;
-    const progress = this.replicator.progress;
-    const quorumOffset = quorumMatch(core.membership.voters, (id) =>
-      id === core.id ? core.durableLastOffset : (progress.get(id)?.match ?? asOffset(-1)),
-    );
+    const quorumOffset = quorumMatch(core.membership.voters, (id) => this.matchOf(id));
+    const before = core.commit;
     if (!core.maybeCommit(quorumOffset)) return false;
+    const from = asOffset(Math.max(before + 1, this.firstOwnOffset));
+    this.uncommittedBytes -= core.log.sizeBytesBetween(from, core.commit);
     // Thesis 4.2.2: a leader that is not in the configuration it committed steps down.
     if (!isVoter(core.membership, core.id) && core.commit >= core.log.lastConfigOffset()) {
+      this.handOff();
       core.becomeFollower(core.term, null);
       return true;
     }
     this.startReads(this.reads.takeWaiting());
     this.replicator.broadcastAppend(true);
     return true;
+  }
+
+  /** Our own match is what our own advance() made durable. */
+  private matchOf(id: NodeId): Offset {
+    if (id === this.core.id) return this.core.durableLastOffset;
+    return this.replicator.progress.get(id)?.match ?? asOffset(-1);
+  }
+
+  /**
+   * A removed leader leaves: it tells the remaining voters the commit offset (the change is
+   * committed only on this node so far), and has the most caught-up one campaign at once
+   * (TimeoutNow, ties to configuration order) rather than have the group wait an election
+   * timeout. The target may still lose to a more up-to-date voter: elections stay safe.
+   */
+  private handOff(): void {
+    const core = this.core;
+    this.replicator.broadcastHeartbeat(null);
+    let target: NodeId | null = null;
+    for (const voter of core.membership.voters) {
+      if (voter === core.id) continue;
+      if (target === null || this.matchOf(voter) > this.matchOf(target)) target = voter;
+    }
+    if (target !== null) this.sendTimeoutNow(target);
   }
 
   private isCurrent(): boolean {
@@ -225,7 +295,15 @@ export class LeaderRole implements RoleBehaviour {
     if (!core.committedInTerm()) return 'the leader has not committed an entry of its term yet';
     if (core.log.lastConfigOffset() > core.commit)
       return 'the previous configuration change is not committed yet';
-    return validateMembershipChange(core.membership, next);
+    const invalid = validateMembershipChange(core.membership, next);
+    if (invalid !== null) return invalid;
+    // Thesis 4.2.1: a learner votes only once caught up, or the group could stall, waiting for
+    // a new voter that is far behind to complete its quorums.
+    for (const id of next.voters) {
+      if (!core.membership.learners.includes(id) || this.matchOf(id) >= core.commit) continue;
+      return `learner ${id} has not caught up: match ${this.matchOf(id)} < commit ${core.commit}`;
+    }
+    return null;
   }
 
   private sendTimeoutNow(target: NodeId): void {

@@ -4,7 +4,9 @@
  * for followers behind the log start, and the handling of append and heartbeat answers.
  *
  * Stale, duplicated and reordered answers are harmless: `match` only grows (Progress), and a
- * rejection counts only if it is about the append the progress is waiting for.
+ * rejection counts only if it is about the append the progress is waiting for. A success no
+ * honest follower could send — a matchOffset beyond our log, or one that splits an entry of
+ * ours — is ignored (isPlausibleMatch): it would commit or send from the middle of a batch.
  */
 import { asOffset } from '../ids.js';
 import { members } from '../membership.js';
@@ -125,6 +127,7 @@ export class Replicator {
   handleAppendResponse(message: AppendResponseMessage): boolean {
     const progress = this.progress.get(message.from);
     if (progress === undefined) return false;
+    if (message.success && !this.isPlausibleMatch(message.matchOffset)) return false;
     progress.recentActive = true;
     if (!message.success) {
       // Fast backtracking: probe at our last entry end <= the follower's hint whose term is
@@ -145,14 +148,31 @@ export class Replicator {
     if (progress.state === 'probe') {
       progress.becomeReplicate();
     } else if (progress.state === 'snapshot') {
-      if (progress.match >= this.core.log.snapshot.lastOffset) {
+      // Leave once the follower holds the snapshot that was sent, even if we compacted again
+      // meanwhile (else it would wait for tickSnapshots' retry), or anything our log continues.
+      // Back to probe, and replicate when the log can serve it; the caller sends at once: the
+      // entries, or the newer snapshot.
+      const snapshotEnd = this.core.log.snapshot.lastOffset;
+      if (progress.match >= progress.pendingSnapshot || progress.match >= snapshotEnd) {
         progress.becomeProbe();
-        progress.becomeReplicate();
+        if (progress.match >= snapshotEnd) progress.becomeReplicate();
       }
     } else {
       progress.inflights.freeTo(message.matchOffset);
     }
     return true;
+  }
+
+  /**
+   * A follower's success names an offset our log could have sent it: not beyond our log, and
+   * an entry end (or the snapshot's). Offsets inside our snapshot cannot be checked against
+   * entries any more; they are committed, so they can neither commit anything new nor make us
+   * send from inside an entry (the follower gets the snapshot).
+   */
+  private isPlausibleMatch(offset: number): boolean {
+    const log = this.core.log;
+    if (!Number.isSafeInteger(offset) || offset > log.lastOffset) return false;
+    return offset <= log.snapshot.lastOffset || log.isBoundary(asOffset(offset));
   }
 
   /**

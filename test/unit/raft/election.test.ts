@@ -67,10 +67,32 @@ describe('terms (Raft paper 5.1)', () => {
     node.step(vote(2, 1, 2));
     expect(node.status()).toMatchObject({ term: 3, leader: null });
     const messages = allMessages(cycle(node));
-    // Only the heartbeat is answered, with an append rejection in our term (so it steps down);
-    // the stale vote request is dropped.
-    expect(messages).toHaveLength(1);
+    // The heartbeat gets an append rejection in our term (so its sender steps down), the vote
+    // request a refusal in our term (figure 2: so the candidate updates its term).
+    expect(messages).toHaveLength(2);
     expect(messages[0]).toMatchObject({ type: 'appendResponse', term: 3, success: false, to: 2 });
+    expect(messages[1]).toMatchObject({ type: 'voteResponse', term: 3, granted: false, to: 2 });
+  });
+
+  it('a candidate a term behind a voter that never writes to it catches up and wins', () => {
+    // Voter 3's configuration ({1, 3}, uncommitted) leaves 2 out, so 3's own campaigns never
+    // reach 2; 1 refuses them both (its log is ahead). 2's stale request must teach it 3's term,
+    // or 2 campaigns one term behind 3 for ever.
+    const candidate = makeNode(2, { terms: [1], term: 6 });
+    const voter = makeNode(3, { terms: [1], term: 8, vote: 3 });
+    candidate.campaign(); // term 7: stale for the voter, which answers in its term
+    cycle(candidate);
+    voter.step(vote(2, 3, 7, 0, 1));
+    const refusal = ofType(allMessages(cycle(voter)), 'voteResponse');
+    expect(refusal).toMatchObject([{ term: 8, granted: false }]);
+    candidate.step(refusal[0] as Message);
+    expect(candidate.status()).toMatchObject({ role: 'follower', term: 8 });
+    candidate.campaign(); // term 9: ahead of the voter now
+    const request = ofType(allMessages(cycle(candidate)), 'vote').find((m) => m.to === id(3));
+    voter.step(request as Message);
+    expect(ofType(allMessages(cycle(voter)), 'voteResponse')).toMatchObject([
+      { term: 9, granted: true },
+    ]);
   });
 
   it('a leader steps down when an answer carries a higher term', () => {

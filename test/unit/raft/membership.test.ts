@@ -237,4 +237,55 @@ describe('configuration changes in the core (Raft thesis 4)', () => {
     for (let tick = 0; tick < 100; tick++) net.tick(1);
     expect(net.node(1).status().role).toBe('follower');
   });
+
+  it('refuses promoting a learner that has not caught up with the commit offset', () => {
+    const net = group();
+    net.elect(1);
+    expect(proposeConfig(net, 1, config([1, 2, 3], [4])).ok).toBe(true);
+    net.stabilize();
+    net.isolate(4);
+    net.propose(1);
+    net.stabilize();
+    expect(proposeConfig(net, 1, config([1, 2, 3, 4]))).toEqual({
+      ok: false,
+      error: {
+        code: 'CONFIG_CHANGE_REJECTED',
+        reason: 'learner 4 has not caught up: match 1 < commit 2',
+      },
+    });
+    net.heal();
+    net.tick(1);
+    net.stabilize();
+    expect(proposeConfig(net, 1, config([1, 2, 3, 4])).ok).toBe(true);
+  });
+
+  it('a removed leader hands off: the others learn the commit and one campaigns at once', () => {
+    const net = group();
+    net.elect(1);
+    const result = proposeConfig(net, 1, config([2, 3]));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    // No tick at all: without the hand-off the group would wait an election timeout.
+    net.stabilize();
+    expect(net.node(1).status().role).toBe('follower');
+    expect(net.leader()).toBe(id(2)); // both caught up: the first in configuration order
+    expect(net.node(2).status().term).toBe(2);
+    for (const member of [2, 3]) {
+      expect(net.node(member).status().commit).toBeGreaterThanOrEqual(result.entry.lastOffset);
+    }
+  });
+
+  it('the hand-off goes to the most caught-up remaining voter', () => {
+    const net = group({ voters: [1, 2, 3, 4] });
+    net.elect(1);
+    net.cut(1, 2); // 2 falls behind
+    net.propose(1);
+    const result = proposeConfig(net, 1, config([2, 3, 4]));
+    expect(result.ok).toBe(true);
+    net.stabilize();
+    expect(net.node(1).status().role).toBe('follower');
+    const handOff = net.sent.filter((message) => message.type === 'timeoutNow');
+    expect(handOff.map((message) => message.to)).toEqual([id(3)]);
+    expect(net.leader()).toBe(id(3));
+  });
 });

@@ -74,6 +74,8 @@ export class Network {
   /** Entries each node applied, in order. */
   readonly applied = new Map<NodeId, EntryMeta[]>();
   readonly readStates = new Map<NodeId, ReadState[]>();
+  /** Request ids each node reported in `Ready.droppedReads`, in order. */
+  readonly droppedReads = new Map<NodeId, number[]>();
   private readonly cuts = new Set<string>();
   private readonly configs = new Map<NodeId, RaftConfig>();
   private readonly factory: (config: RaftConfig, state: RaftStorageState) => RaftNode;
@@ -108,6 +110,7 @@ export class Network {
     this.stored.set(member, storage);
     this.applied.set(member, []);
     this.readStates.set(member, []);
+    this.droppedReads.set(member, []);
     const node = this.factory(config, toStorageState(storage));
     this.nodes.set(member, node);
     return node;
@@ -170,7 +173,10 @@ export class Network {
     if (ready.hardState !== null) stored.hardState = ready.hardState;
     if (ready.committed !== null)
       this.apply(member, stored, ready.committed.from, ready.committed.to);
-    this.readStates.get(member)?.push(...ready.readStates);
+    const readStates = this.readStates.get(member);
+    for (const readState of ready.readStates) readStates?.push(readState);
+    const droppedReads = this.droppedReads.get(member);
+    for (const requestId of ready.droppedReads) droppedReads?.push(requestId);
   }
 
   /** Queues messages, dropping those on a cut link. */

@@ -154,18 +154,54 @@ describe('quorums (Raft paper 5.2, 5.3)', () => {
 });
 
 describe('ReadIndexQueue (Raft thesis 6.4)', () => {
-  it('confirms a read by answers to its context or a later one, and releases in order', () => {
+  const voters = [id(1), id(2), id(3)];
+
+  it('gives the reads of one round one context; an answer confirms its round and earlier ones', () => {
     const queue = new ReadIndexQueue();
-    const first = queue.add(1, off(5), id(1));
-    const second = queue.add(2, off(6), id(1));
-    expect(queue.lastContext()).toBe(second);
-    const majorityOf3 = (acks: ReadonlySet<NodeId>) => acks.size >= 2;
+    queue.add(1, off(5));
+    queue.add(2, off(5));
+    expect(queue.roundPending).toBe(true);
+    const first = queue.broadcastContext() ?? -1;
+    expect(queue.roundPending).toBe(false);
+    queue.add(3, off(6));
+    const second = queue.broadcastContext() ?? -1;
+    expect(second).toBe(first + 1);
+    // No broadcast of its own for a round without reads: the newest context is repeated.
+    expect(queue.broadcastContext()).toBe(second);
+    expect(queue.release(voters, id(1))).toEqual([]);
     queue.ack(id(2), first);
-    expect(queue.release(majorityOf3)).toEqual([{ requestId: 1, offset: 5 }]);
-    queue.ack(id(3), second + 1);
-    expect(queue.release(majorityOf3)).toEqual([{ requestId: 2, offset: 6 }]);
+    expect(queue.release(voters, id(1))).toEqual([
+      { requestId: 1, offset: 5 },
+      { requestId: 2, offset: 5 },
+    ]);
+    queue.ack(id(3), second + 1); // a context never sent: ignored
+    expect(queue.release(voters, id(1))).toEqual([]);
+    queue.ack(id(3), second);
+    expect(queue.release(voters, id(1))).toEqual([{ requestId: 3, offset: 6 }]);
     expect(queue.pendingCount).toBe(0);
+    expect(queue.broadcastContext()).toBeNull();
+  });
+
+  it('without this node as a voter, needs a quorum of the others', () => {
+    const queue = new ReadIndexQueue();
+    queue.add(1, off(0));
+    const context = queue.broadcastContext() ?? -1;
+    queue.ack(id(2), context);
+    expect(queue.release(voters, null)).toEqual([]);
+    queue.ack(id(3), context);
+    expect(queue.release(voters, null)).toEqual([{ requestId: 1, offset: 0 }]);
+  });
+
+  it('drains waiting then pending requests, oldest first', () => {
+    const queue = new ReadIndexQueue();
     queue.wait(3);
     expect(queue.takeWaiting()).toEqual([3]);
+    queue.wait(4);
+    queue.add(5, off(7));
+    queue.add(6, off(7));
+    expect(queue.pendingCount).toBe(3);
+    expect(queue.drain()).toEqual([4, 5, 6]);
+    expect(queue.pendingCount).toBe(0);
+    expect(queue.roundPending).toBe(false);
   });
 });

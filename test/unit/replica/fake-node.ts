@@ -36,6 +36,7 @@ export function makeReady(partial: Partial<Ready> = {}): Ready {
     messagesAfterPersist: [],
     committed: null,
     readStates: [],
+    droppedReads: [],
     mustSync: false,
     ...partial,
   };

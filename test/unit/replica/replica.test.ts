@@ -389,6 +389,18 @@ describe('Replica requests', () => {
     await replica.close();
   });
 
+  it('fails a read the core dropped (it stopped leading) with NOT_LEADER', async () => {
+    const setup = harness();
+    const { replica, node } = await openReplica(setup);
+    await leadTerm2(setup, replica, node);
+    const read = replica.readIndex();
+    expect(node.readRequests).toEqual([1]);
+    node.push({ droppedReads: [1] });
+    replica.tick();
+    await expect(read).rejects.toMatchObject({ code: 'NOT_LEADER', reason: 'NOT_LEADER' });
+    await replica.close();
+  });
+
   it('compacts: snapshot file first, then the core, then the log prefix', async () => {
     const setup = harness();
     const { replica, node } = await openReplica(setup);
