@@ -316,6 +316,18 @@ export interface RaftConfig {
    * configuration entries are always accepted. Default 64 MiB.
    */
   readonly uncommittedBytesMax?: number;
+  /**
+   * A node that becomes leader as the group's only member — sole voter, no learner, and no
+   * configuration entry in its log after the snapshot (the group has had no other member
+   * since) — commits its durable log at once instead of appending the no-op (thesis 6.4).
+   * Why that is safe: every quorum of that configuration is this node, so an entry durable here
+   * is on a quorum; and no other node can lead without this node's vote, which it gives only
+   * to logs at least as up to date as its own. The no-op is then appended lazily, the first
+   * time it is needed (a configuration change or a read index asks for an entry of the
+   * leader's term). Data partitions set it: a broker restart then leaves no gap in the offsets
+   * of a partition of replication factor 1. Default false.
+   */
+  readonly soleVoterSkipsNoop?: boolean;
 }
 
 /** What the caller recovered from disk, for `RaftCore` to start from. */

@@ -2,7 +2,7 @@
  * The replica module: one Raft group's Ready loop over a partition log (see replica.ts).
  */
 export { Replica, defaultReplicaLimits } from './replica.js';
-export type { ReplicaLimits, ReplicaOptions, ReplicaStatus } from './replica.js';
+export type { ReplicaLimits, ReplicaOptions, ReplicaStatus, Replication } from './replica.js';
 export { ReplicaError, isReplicaError } from './errors.js';
 export type { ReplicaErrorReason } from './errors.js';
 export type { ProposalResult } from './pending.js';

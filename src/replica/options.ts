@@ -44,8 +44,16 @@ export interface ReplicaOptions {
   readonly stateMachine: StateMachine;
   readonly createNode: RaftNodeFactory;
   readonly logConfig?: Partial<LogConfig>;
+  /** Files the owner keeps in the directory too (log recovery leaves them alone). */
+  readonly companionFiles?: readonly string[];
   readonly observer?: ReplicaObserver;
   readonly limits?: Partial<ReplicaLimits>;
+  /**
+   * Called after each Ready is processed and advanced (commit, applied offset, role and
+   * membership may have moved): the owner's cue to look at `status()`. It may read the replica;
+   * inputs it feeds are taken after the current loop turn.
+   */
+  readonly onAdvance?: () => void;
 }
 
 export interface ReplicaStatus extends RaftStatus {

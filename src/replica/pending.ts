@@ -27,6 +27,13 @@ interface PendingProposal {
   readonly entry: EntryMeta;
   readonly resolve: (result: ProposalResult) => void;
   readonly reject: (error: unknown) => void;
+  /** Waiting for the entry to be written to this leader's log (acks=leader); null once told. */
+  appended: Waiter | null;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
 }
 
 interface PendingRead {
@@ -61,8 +68,34 @@ export class PendingRequests {
   addProposal(entry: EntryMeta): Promise<ProposalResult> {
     return new Promise<ProposalResult>((resolve, reject) => {
       if (this.proposals.size === 0) this.proposalTerm = entry.term;
-      this.proposals.set(entry.baseOffset, { entry, resolve, reject });
+      this.proposals.set(entry.baseOffset, { entry, resolve, reject, appended: null });
     });
+  }
+
+  /**
+   * A promise that resolves once the proposal at `entry.baseOffset` is written to this node's
+   * log (not yet durable), and rejects like the proposal when it never will be. Call right
+   * after `addProposal`, before any Ready could have written the entry.
+   */
+  whenAppended(entry: EntryMeta): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const pending = this.proposals.get(entry.baseOffset);
+      if (pending?.entry.term !== entry.term) {
+        reject(lost(entry.baseOffset));
+        return;
+      }
+      pending.appended = { resolve, reject };
+    });
+  }
+
+  /** Entries just written to the log (Ready step 3): tell who waits for them. */
+  written(entries: readonly EntryMeta[]): void {
+    for (const entry of entries) {
+      const pending = this.proposals.get(entry.baseOffset);
+      if (pending?.appended == null || pending.entry.term !== entry.term) continue;
+      pending.appended.resolve();
+      pending.appended = null;
+    }
   }
 
   /** A fresh id for the core's readIndex; `addRead` must follow with it. */
@@ -82,15 +115,24 @@ export class PendingRequests {
       const pending = this.proposals.get(meta.baseOffset);
       if (pending === undefined) continue;
       this.proposals.delete(meta.baseOffset);
-      if (pending.entry.term === meta.term) {
-        pending.resolve({
-          baseOffset: meta.baseOffset,
-          lastOffset: meta.lastOffset,
-          term: meta.term,
-        });
-      } else {
-        pending.reject(lost(meta.baseOffset));
-      }
+      if (pending.entry.term === meta.term) settleCommitted(pending);
+      else rejectProposal(pending, lost(meta.baseOffset));
+    }
+    if (this.proposals.size === 0) this.proposalTerm = null;
+    this.resolveReads(appliedOffset);
+  }
+
+  /**
+   * For stateless state machines, whose committed entries are not read back: everything up to
+   * `appliedOffset` is applied; `termAt` tells which entry (term) the log holds at an offset.
+   */
+  appliedThrough(appliedOffset: Offset, termAt: (offset: Offset) => number | undefined): void {
+    for (const [offset, pending] of this.proposals) {
+      // Insertion order is offset order (one leader term appends in order).
+      if (pending.entry.lastOffset > appliedOffset) break;
+      this.proposals.delete(offset);
+      if (termAt(offset) === pending.entry.term) settleCommitted(pending);
+      else rejectProposal(pending, lost(offset));
     }
     if (this.proposals.size === 0) this.proposalTerm = null;
     this.resolveReads(appliedOffset);
@@ -134,7 +176,8 @@ export class PendingRequests {
     for (const [offset, pending] of this.proposals) {
       if (pending.entry.lastOffset <= commit) continue;
       this.proposals.delete(offset);
-      pending.reject(
+      rejectProposal(
+        pending,
         new ReplicaError(
           'OUTCOME_UNKNOWN',
           `leadership lost before [${pending.entry.baseOffset}..${pending.entry.lastOffset}] ` +
@@ -155,12 +198,27 @@ export class PendingRequests {
 
   /** The replica stopped: nothing will be answered any more. */
   rejectAll(proposalError: unknown, readError: unknown): void {
-    for (const pending of this.proposals.values()) pending.reject(proposalError);
+    for (const pending of this.proposals.values()) rejectProposal(pending, proposalError);
     for (const read of this.reads.values()) read.reject(readError);
     this.proposals.clear();
     this.reads.clear();
     this.proposalTerm = null;
   }
+}
+
+function settleCommitted(pending: PendingProposal): void {
+  const { entry } = pending;
+  // Committed implies written here; a waiter not told yet (a Ready that both wrote and
+  // applied it) learns both now.
+  pending.appended?.resolve();
+  pending.appended = null;
+  pending.resolve({ baseOffset: entry.baseOffset, lastOffset: entry.lastOffset, term: entry.term });
+}
+
+function rejectProposal(pending: PendingProposal, error: unknown): void {
+  pending.appended?.reject(error);
+  pending.appended = null;
+  pending.reject(error);
 }
 
 function lost(offset: Offset): ReplicaError {

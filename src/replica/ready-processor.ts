@@ -63,11 +63,16 @@ export interface ProcessorOptions {
   readonly hardState: HardState;
   /** True once the replica was halted: nothing may leave it any more. */
   readonly halted: () => boolean;
+  /** Ready step 3 done: these entries are written (not yet durable). */
+  readonly onWritten: (entries: readonly EntryMeta[]) => void;
 }
 
 /** What the replica learns from one processed Ready. */
 export interface ReadyOutcome {
+  /** The entries applied (read back from the log); empty for a stateless state machine. */
   readonly applied: readonly LogEntry[];
+  /** Set when a stateless state machine's entries up to this offset count as applied. */
+  readonly appliedThrough: Offset | null;
   readonly readStates: readonly ReadState[];
 }
 
@@ -102,8 +107,15 @@ export class ReadyProcessor {
     await this.send(ready.messages, written);
     await this.persist(ready);
     await this.send(ready.messagesAfterPersist, written);
+    if (ready.committed !== null && this.options.stateMachine.stateless === true) {
+      return {
+        applied: [],
+        appliedThrough: this.applyStateless(ready.committed),
+        readStates: ready.readStates,
+      };
+    }
     const applied = ready.committed === null ? [] : await this.apply(ready.committed);
-    return { applied, readStates: ready.readStates };
+    return { applied, appliedThrough: null, readStates: ready.readStates };
   }
 
   // ---- 1. snapshot ----
@@ -165,6 +177,7 @@ export class ReadyProcessor {
       if (entry.kind.kind === 'config')
         this.history.append(entry.meta.baseOffset, entry.kind.membership);
     }
+    this.options.onWritten(entries);
     this.options.observer.appended?.(appended);
     return written;
   }
@@ -286,16 +299,34 @@ export class ReadyProcessor {
     return applied;
   }
 
+  /**
+   * A stateless state machine has nothing to apply: the range counts as applied without
+   * reading it back (the log holds it, written by this or an earlier Ready).
+   */
+  private applyStateless(range: { readonly from: Offset; readonly to: Offset }): Offset {
+    assert(
+      range.from === this.appliedOffset + 1,
+      `applying from ${range.from}, applied ${this.appliedOffset}`,
+    );
+    this.appliedOffset = range.to;
+    return range.to;
+  }
+
   // ---- compaction (between Readys) ----
 
   /**
-   * Snapshots the state machine at the applied offset, then drops the log up to it. Returns
-   * the snapshot's metadata, or null when there is nothing new to cover. The caller tells the
-   * core (`compact`) between writing the file and cutting the log.
+   * Snapshots the state machine at the applied offset (or, for a stateless state machine, at
+   * `upTo` when lower: retention), then drops the log up to it. Returns the snapshot's
+   * metadata, or null when there is nothing new to cover. The caller tells the core (`compact`)
+   * between writing the file and cutting the log. `upTo` must end an entry.
    */
-  async takeSnapshot(): Promise<SnapshotMeta | null> {
+  async takeSnapshot(upTo?: Offset): Promise<SnapshotMeta | null> {
     const { log, storage, stateMachine } = this.options;
-    const lastOffset = this.appliedOffset;
+    assert(
+      upTo === undefined || stateMachine.stateless === true,
+      'only a stateless state machine can be snapshotted below its applied offset',
+    );
+    const lastOffset = asOffset(Math.min(this.appliedOffset, upTo ?? this.appliedOffset));
     if (lastOffset <= this.snapshotValue.meta.lastOffset) return null;
     const term = log.termAt(lastOffset);
     assert(term !== undefined, `applied offset ${lastOffset} is not in the log`);

@@ -23,7 +23,16 @@ import {
 } from '../protocol/record-batch.js';
 import { membershipAfter } from '../raft/index.js';
 import type { MembershipChange } from '../raft/index.js';
-import type { Message, NodeId, Offset, Proposal, RaftNode, Ready, Term } from '../raft/types.js';
+import type {
+  EntryMeta,
+  Message,
+  NodeId,
+  Offset,
+  Proposal,
+  RaftNode,
+  Ready,
+  Term,
+} from '../raft/types.js';
 import { PartitionLog } from '../storage/partition-log.js';
 import { asOffset } from '../util/brand.js';
 import type { Logger } from '../util/ports.js';
@@ -38,11 +47,21 @@ import { PendingRequests } from './pending.js';
 import type { ProposalResult } from './pending.js';
 import { RaftStorage, REPLICA_FILES, recoverGroup } from './raft-storage.js';
 import { ReadyProcessor } from './ready-processor.js';
-import type { ProcessorOptions } from './ready-processor.js';
+import type { ProcessorOptions, ReadyOutcome } from './ready-processor.js';
 import { decodeSnapshotPayload } from './snapshot-payload.js';
 
 export { defaultReplicaLimits };
 export type { ReplicaLimits, ReplicaOptions, ReplicaStatus };
+
+/** A proposal of the produce path (see `Replica.replicate`). */
+export interface Replication {
+  /** The entry's offsets and term, known at once. */
+  readonly entry: EntryMeta;
+  /** Resolves once written to this leader's log (not yet durable, not yet committed). */
+  readonly appended: Promise<void>;
+  /** Resolves once committed and applied here. */
+  readonly committed: Promise<ProposalResult>;
+}
 
 export class Replica {
   private readonly cache = new PayloadCache();
@@ -52,6 +71,7 @@ export class Replica {
   private looping = false;
   private loopDone: Promise<void> = Promise.resolve();
   private compactionWaiters: {
+    readonly upTo: Offset | undefined;
     resolve: (offset: Offset | null) => void;
     reject: (error: unknown) => void;
   }[] = [];
@@ -63,11 +83,15 @@ export class Replica {
     private readonly options: ReplicaOptions,
     private readonly log: PartitionLog,
     private readonly node: RaftNode,
-    processorOptions: Omit<ProcessorOptions, 'halted'>,
+    processorOptions: Omit<ProcessorOptions, 'halted' | 'onWritten'>,
   ) {
     this.limits = { ...defaultReplicaLimits, ...options.limits };
     assertReplicaLimits(this.limits, options.raft.messageBytesMax);
-    this.processor = new ReadyProcessor({ ...processorOptions, halted: () => this.halted });
+    this.processor = new ReadyProcessor({
+      ...processorOptions,
+      halted: () => this.halted,
+      onWritten: (entries) => this.pending.written(entries),
+    });
   }
 
   /** Opens (or creates) the group's directory, recovers it and starts the core. */
@@ -78,7 +102,7 @@ export class Replica {
       directory: options.directory,
       clock: options.clock,
       logger,
-      companionFiles: REPLICA_FILES,
+      companionFiles: [...REPLICA_FILES, ...(options.companionFiles ?? [])],
       ...(options.logConfig === undefined ? {} : { config: options.logConfig }),
     });
     try {
@@ -192,27 +216,62 @@ export class Replica {
     );
   }
 
+  /**
+   * Like `propose`, for the produce path: returns synchronously with the entry's offsets (so
+   * that batches proposed back to back get contiguous offsets), a promise that resolves once
+   * the entry is written to this leader's log (acks=leader) and one that resolves once it is
+   * committed and applied here (acks=all); both reject like `propose`. Throws (nothing
+   * appended) when refused. `copy: false` hands `batch` over to the replica, which rewrites
+   * its base offset and epoch in place, instead of copying it.
+   */
+  replicate(
+    batch: Uint8Array,
+    options: { readonly expectedTerm?: Term; readonly copy?: boolean } = {},
+  ): Replication {
+    const header = readBatchHeader(batch, 0);
+    const bytes = options.copy === false ? batch : Uint8Array.from(batch);
+    const proposal = { recordCount: header.lastOffsetDelta + 1, sizeBytes: batch.length };
+    const entry = this.proposeEntry(bytes, proposal, options.expectedTerm);
+    const committed = this.pending.addProposal(entry);
+    const appended = this.pending.whenAppended(entry);
+    // The caller may wait for either or neither (acks): an outcome nobody waits for must not
+    // become an unhandled rejection.
+    committed.catch(() => undefined);
+    appended.catch(() => undefined);
+    this.afterInput();
+    return { entry, appended, committed };
+  }
+
   private proposeBytes(
     bytes: Uint8Array,
     proposal: Proposal,
     expectedTerm?: Term,
   ): Promise<ProposalResult> {
+    let entry: EntryMeta;
+    try {
+      entry = this.proposeEntry(bytes, proposal, expectedTerm);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    const promise = this.pending.addProposal(entry);
+    this.afterInput();
+    return promise;
+  }
+
+  /** Feeds a proposal to the core and caches its bytes; throws when refused. */
+  private proposeEntry(bytes: Uint8Array, proposal: Proposal, expectedTerm?: Term): EntryMeta {
     const refused = this.refusal();
-    if (refused !== null) return Promise.reject(refused);
+    if (refused !== null) throw refused;
     if (this.pending.proposalCount >= this.limits.proposalsPendingMax) {
-      return Promise.reject(
-        new ReplicaError('NOT_LEADER', 'too many proposals waiting', this.options.id),
-      );
+      throw new ReplicaError('NOT_LEADER', 'too many proposals waiting', this.options.id);
     }
     const result = this.node.propose(proposal, expectedTerm ?? this.node.status().term);
-    if (!result.ok) return Promise.reject(fromProposeError(result.error));
+    if (!result.ok) throw fromProposeError(result.error);
     const { entry } = result;
     setBaseOffset(bytes, 0, entry.baseOffset);
     setPartitionLeaderEpoch(bytes, 0, entry.term);
     this.cache.putEntry(entry.baseOffset, entry.term, bytes);
-    const promise = this.pending.addProposal(entry);
-    this.afterInput();
-    return promise;
+    return entry;
   }
 
   /** Proposes a configuration change; resolves once it is committed and applied here. */
@@ -271,12 +330,15 @@ export class Replica {
   /**
    * Snapshots the state machine at the applied offset and drops the log up to it. Resolves
    * with the snapshot's last offset (null when nothing new was applied since the last one).
+   * With `upTo` (stateless state machines only: retention), the snapshot ends at
+   * min(applied, upTo), which must end an entry: the log keeps everything after it, and
+   * followers behind it get the snapshot instead.
    */
-  compact(): Promise<Offset | null> {
+  compact(options: { readonly upTo?: Offset } = {}): Promise<Offset | null> {
     const refused = this.refusal();
     if (refused !== null) return Promise.reject(refused);
     const promise = new Promise<Offset | null>((resolve, reject) => {
-      this.compactionWaiters.push({ resolve, reject });
+      this.compactionWaiters.push({ upTo: options.upTo, resolve, reject });
     });
     this.wake();
     return promise;
@@ -383,7 +445,8 @@ export class Replica {
         const outcome = await this.processor.process(ready, claimed);
         if (!this.isRunning()) break;
         this.node.advance(ready);
-        this.answer(ready, outcome.applied);
+        this.answer(ready, outcome);
+        this.notifyAdvance();
       }
     } catch (error) {
       this.fail(error);
@@ -392,9 +455,13 @@ export class Replica {
     }
   }
 
-  private answer(ready: Ready, applied: Parameters<PendingRequests['applied']>[0]): void {
+  private answer(ready: Ready, outcome: ReadyOutcome): void {
+    const { applied, appliedThrough } = outcome;
     const appliedOffset = this.processor.applied;
     if (applied.length > 0) this.pending.applied(applied, appliedOffset);
+    if (appliedThrough !== null) {
+      this.pending.appliedThrough(appliedThrough, (offset) => this.log.termAt(offset));
+    }
     if (ready.readStates.length > 0 || applied.length > 0) {
       this.pending.confirmedReads(ready.readStates, appliedOffset);
     }
@@ -404,11 +471,19 @@ export class Replica {
     this.checkLeadership();
   }
 
-  private async compactNow(): Promise<void> {
-    const waiters = this.compactionWaiters;
-    this.compactionWaiters = [];
+  private notifyAdvance(): void {
     try {
-      const meta = await this.processor.takeSnapshot();
+      this.options.onAdvance?.();
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'the onAdvance hook threw');
+    }
+  }
+
+  private async compactNow(): Promise<void> {
+    // One request at a time: each may name its own point (retention) or the applied offset.
+    const waiters = this.compactionWaiters.splice(0, 1);
+    try {
+      const meta = await this.processor.takeSnapshot(waiters[0]?.upTo);
       if (meta !== null && this.isRunning()) {
         // The core first, so it stops naming entries the log is about to drop.
         this.node.compact(meta.lastOffset);

@@ -22,6 +22,13 @@ export interface AppliedEntry {
 }
 
 export interface StateMachine {
+  /**
+   * True when the log itself is the state (data partitions): `apply` ignores entries and
+   * `snapshot` returns the same bytes at every offset. The loop then does not read committed
+   * batches back to apply them (no I/O per commit, none over the whole log at open), and the log
+   * may be compacted at any entry end up to the applied offset (retention). Default false.
+   */
+  readonly stateless?: boolean;
   apply(entry: AppliedEntry): void;
   /** The state after the last applied entry, as bytes (see `restore`). */
   snapshot(): Uint8Array;
@@ -34,6 +41,8 @@ export interface StateMachine {
  * kept (the producer-state machine will replace this for idempotent topics).
  */
 export class NullStateMachine implements StateMachine {
+  readonly stateless = true;
+
   apply(): void {
     // Nothing to keep: the partition log is the state.
   }

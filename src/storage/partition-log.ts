@@ -162,6 +162,11 @@ export class PartitionLog {
     return this.durableEnd;
   }
 
+  /** Everything below this offset has been written (reads see it; it may not be durable). */
+  get writtenEndOffset(): number {
+    return this.writtenEnd;
+  }
+
   get sizeBytes(): number {
     let total = 0;
     for (const segment of this.segments) total += segment.sizeBytes;
@@ -519,6 +524,24 @@ export class PartitionLog {
       'retention deleted segments',
     );
     return { deletedSegments: count };
+  }
+
+  /**
+   * Where retention would start the log now, without deleting anything: the base offset of the
+   * first segment `applyRetention({ upToOffset })` would keep, or null when it would delete
+   * none. A Raft replica compacts up to it instead (its followers then learn the new start).
+   * Example: segments [0..9][10..19][20..29] all expired, upToOffset 20: 20.
+   */
+  retentionPoint(options: { upToOffset?: number } = {}): number | null {
+    const count = segmentsToDelete(this.segments, {
+      retentionMs: this.config.retentionMs,
+      retentionBytes: this.config.retentionBytes,
+      nowMs: this.options.clock.nowMs(),
+      upToOffset: options.upToOffset ?? Number.POSITIVE_INFINITY,
+    });
+    if (count === 0) return null;
+    const first = this.segments[count];
+    return first === undefined ? null : Math.max(first.baseOffset, this.startOffset);
   }
 
   private async removeSegments(segments: readonly Segment[]): Promise<void> {

@@ -12,6 +12,18 @@ export interface Clock {
   monotonicMs(): number;
 }
 
+/**
+ * Timers as a port, for the modules that run periodic work (the controller, the heartbeat
+ * agent) without touching Node timers, so tests drive them with a manual clock. Tasks run on
+ * their own turn of the event loop (never synchronously inside `after` or `every`).
+ */
+export interface Scheduler {
+  /** Runs `task` once after `delayMs`; the returned function cancels it (no-op once run). */
+  after(delayMs: number, task: () => void): () => void;
+  /** Runs `task` every `intervalMs` until the returned function is called. */
+  every(intervalMs: number, task: () => void): () => void;
+}
+
 export interface Random {
   /** A uniformly distributed unsigned 32-bit integer. */
   uint32(): number;

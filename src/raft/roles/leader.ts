@@ -43,6 +43,11 @@ export class LeaderRole implements RoleBehaviour {
   private uncommittedBytes = 0;
   /** First offset this leader appended (its no-op): where `uncommittedBytes` starts counting. */
   private firstOwnOffset = asOffset(0);
+  /**
+   * Leading alone without a no-op (RaftConfig.soleVoterSkipsNoop): until an entry of this term
+   * exists, what is durable here is committed.
+   */
+  private soleVoterWithoutNoop = false;
 
   constructor(private readonly core: RaftCore) {
     this.replicator = new Replicator(core);
@@ -53,6 +58,36 @@ export class LeaderRole implements RoleBehaviour {
    * committed, and may not commit them by counting; an entry of its own term fixes both.
    */
   start(): void {
+    const core = this.core;
+    if (core.config.soleVoterSkipsNoop === true && this.isSoleMemberSinceSnapshot()) {
+      this.soleVoterWithoutNoop = true;
+      this.firstOwnOffset = asOffset(core.log.lastOffset + 1);
+      core.commitTo(core.durableLastOffset);
+      return;
+    }
+    this.appendNoop();
+  }
+
+  /** Sole voter, no learner, no configuration entry after the snapshot (see RaftConfig). */
+  private isSoleMemberSinceSnapshot(): boolean {
+    const core = this.core;
+    const { voters, learners } = core.membership;
+    return (
+      voters.length === 1 &&
+      voters[0] === core.id &&
+      learners.length === 0 &&
+      core.log.lastConfigOffset() === core.log.snapshot.lastOffset
+    );
+  }
+
+  /** Appends the no-op of this term when the term has no entry yet (a lazy no-op). */
+  private ensureEntryOfTerm(): void {
+    if (!this.soleVoterWithoutNoop || this.core.log.lastTerm === this.core.term) return;
+    this.soleVoterWithoutNoop = false;
+    this.appendNoop();
+  }
+
+  private appendNoop(): void {
     const core = this.core;
     const offset = asOffset(core.log.lastOffset + 1);
     const noop: EntryMeta = {
@@ -118,6 +153,11 @@ export class LeaderRole implements RoleBehaviour {
 
   /** Our own entries became durable: our match moved, maybe the commit offset too. */
   afterAdvance(): void {
+    const core = this.core;
+    if (this.soleVoterWithoutNoop && core.log.lastTerm < core.term) {
+      core.commitTo(core.durableLastOffset);
+      return;
+    }
     this.tryCommit();
   }
 
@@ -185,8 +225,12 @@ export class LeaderRole implements RoleBehaviour {
       const reason = `${this.reads.pendingCount} reads wait for a quorum (readIndexPendingMax)`;
       return { ok: false, error: { code: 'BUSY', reason } };
     }
-    if (this.core.committedInTerm()) this.startReads([requestId]);
-    else this.reads.wait(requestId);
+    if (this.core.committedInTerm()) {
+      this.startReads([requestId]);
+    } else {
+      this.ensureEntryOfTerm();
+      this.reads.wait(requestId);
+    }
     return { ok: true };
   }
 
@@ -292,7 +336,10 @@ export class LeaderRole implements RoleBehaviour {
    */
   private configChangeRefusal(next: Membership): string | null {
     const core = this.core;
-    if (!core.committedInTerm()) return 'the leader has not committed an entry of its term yet';
+    if (!core.committedInTerm()) {
+      this.ensureEntryOfTerm();
+      return 'the leader has not committed an entry of its term yet';
+    }
     if (core.log.lastConfigOffset() > core.commit)
       return 'the previous configuration change is not committed yet';
     const invalid = validateMembershipChange(core.membership, next);
