@@ -3,9 +3,9 @@
 // - the import directions between src/ modules (a module may import only the modules listed
 //   for it in MODULE_IMPORTS below);
 // - determinism of the pure modules: no wall clock, no Math.random, no timers, no process in
-//   raft/, replica/, broker/stm/, storage/, protocol/ and util/, and no node I/O in raft/,
-//   replica/, storage/ and util/ (they receive Clock, Random and FileSystem as injected ports
-//   so that the simulator can replay a seed).
+//   raft/, replica/, broker/stm/, cluster/, storage/, protocol/ and util/, and no node
+//   I/O in raft/, replica/, storage/, util/, broker/stm/ and cluster/metadata/ (they receive
+//   Clock, Random and FileSystem as injected ports so that the simulator can replay a seed).
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -97,6 +97,8 @@ export default tseslint.config(
     files: [
       'src/raft/**/*.ts',
       'src/broker/stm/**/*.ts',
+      // The whole cluster layer takes time and timers as ports (Clock, Scheduler).
+      'src/cluster/**/*.ts',
       'src/storage/**/*.ts',
       'src/protocol/**/*.ts',
       'src/util/**/*.ts',
@@ -140,6 +142,21 @@ export default tseslint.config(
             message: 'State machines are pure: no I/O.',
           })),
           patterns: forbiddenModulePatterns('broker'),
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cluster/metadata/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeIoPatterns.map((name) => ({
+            name,
+            message: 'The metadata state machine is pure: no I/O.',
+          })),
+          patterns: forbiddenModulePatterns('cluster'),
         },
       ],
     },

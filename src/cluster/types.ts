@@ -70,6 +70,16 @@ export interface PartitionAssignment {
    * then removed voters), driven by the partition's leader.
    */
   readonly replicas: readonly BrokerId[];
+  /**
+   * The replicas the partition's Raft group was founded with (the voters of its first
+   * configuration, which lives only in each founder's snapshot file): set when the partition is
+   * created (createTopic, createPartitions) and never changed by a reassignment. A broker that
+   * creates a replica directory starts it with these voters if it is one of them, and with an
+   * empty membership otherwise (a reassignment target joins when the leader adds it as a
+   * learner): a joiner that believed itself a voter could win an election the real voters
+   * never agreed to. Absent: `replicas` (right for every partition never reassigned).
+   */
+  readonly initialReplicas?: readonly BrokerId[];
 }
 
 export interface TopicAssignment {
@@ -197,3 +207,100 @@ export const DEFAULT_CLUSTER_TIMING: ClusterTiming = {
   replicaLagTimeMs: 10_000,
   leaderBalanceIntervalMs: 5_000,
 };
+
+// ---------------------------------------------------------------------------------------------
+// The control plane's surface (controller.ts and friends): the admin operations, and what the
+// data plane hands the controller. Added with the controller; additive only.
+
+/** A topic to create. Zero partitions or replication factor means the broker default. */
+export interface NewTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic config overrides; validated by the controller leader (TopicRules). */
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+export interface BrokerLiveness {
+  readonly id: BrokerId;
+  readonly address: string;
+  /** Registered and not fenced. */
+  readonly alive: boolean;
+}
+
+export interface ClusterDescription {
+  readonly clusterId: string;
+  /** The controller leader that answered (null only when none is known). */
+  readonly controllerId: BrokerId | null;
+  readonly controllerVoters: readonly BrokerId[];
+  readonly brokers: readonly BrokerLiveness[];
+  /** Partitions with no known leader, or whose leader is fenced. */
+  readonly offlinePartitions: number;
+  /** Partitions whose ISR is smaller than their assigned replica set. */
+  readonly underReplicatedPartitions: number;
+}
+
+/**
+ * The admin operations over the replicated metadata, served by the controller leader
+ * (`Controller` implements it). Each write is validated against the applied state, proposed as
+ * one command with the leader's term, and answered once committed and applied, from the applied
+ * state. On a broker whose controller does not lead, every method rejects NOT_LEADER with the
+ * leader in `details.leader` when known (server/admin-forwarding.ts forwards the public call
+ * to the leader instead of calling these).
+ *
+ * Errors (BrookError codes): INVALID_TOPIC, TOPIC_ALREADY_EXISTS, UNKNOWN_TOPIC,
+ * INVALID_PARTITIONS, INVALID_PARTITION, INVALID_REPLICATION_FACTOR (more replicas than live
+ * brokers, with how many are live), INVALID_CONFIG, INVALID_REQUEST (a reassignment naming an
+ * unknown, fenced or repeated broker), NOT_LEADER, REQUEST_TIMED_OUT (outcome unknown: the
+ * leader changed before the command committed), RESOURCE_EXHAUSTED (admin queue full).
+ */
+export interface ClusterAdmin {
+  createTopic(topic: NewTopic): Promise<TopicAssignment>;
+  deleteTopic(name: string): Promise<void>;
+  /** Sets `set` and resets `remove` to their defaults; a key in both is refused. */
+  alterTopicConfig(
+    name: string,
+    set: Readonly<Record<string, string>>,
+    remove: readonly string[],
+  ): Promise<TopicAssignment>;
+  /** `count` is the new total; it must be larger than the current one (never removes). */
+  createPartitions(name: string, count: number): Promise<TopicAssignment>;
+  /** Records a new target replica set (replicas[0] preferred leader); the move is online. */
+  reassignPartition(
+    name: string,
+    partition: number,
+    replicas: readonly BrokerId[],
+  ): Promise<TopicAssignment>;
+  /** Linearizable (a read index on the controller leader). */
+  describeCluster(): Promise<ClusterDescription>;
+}
+
+/**
+ * The topic rules of broker/ (the controller may not import broker/): the composition root
+ * passes `checkTopicName` (broker/topic-name.ts), `validateOverrides` and `TOPIC_CONFIG_KEYS`
+ * (broker/topic-config.ts).
+ */
+export interface TopicRules {
+  /** Throws INVALID_TOPIC for a name that is not allowed. */
+  checkName(name: string): void;
+  /** Throws INVALID_CONFIG; returns the overrides normalised. */
+  validateConfigs(overrides: Readonly<Record<string, string>>): Record<string, string>;
+  /** The keys a topic may override (TOPIC_CONFIG_KEYS): a reset of another key is refused. */
+  readonly configKeys: readonly string[];
+}
+
+/** Provided by the data plane (the replica manager): this broker's partition replicas. */
+export interface PartitionLeadership {
+  /** The states of the partitions whose replica on this broker currently leads. */
+  partitionStates(): readonly PartitionState[];
+  /**
+   * Asks this broker's replica of the partition, if it leads, to hand leadership to `target`
+   * (Replica.transferLeadership). A refusal (not the leader, no such replica, target not a
+   * member) is an answer, not an error.
+   */
+  transfer(
+    topicId: string,
+    partition: number,
+    target: BrokerId,
+  ): { readonly ok: true } | { readonly ok: false; readonly reason: string };
+}

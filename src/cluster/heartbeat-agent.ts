@@ -1,0 +1,186 @@
+/**
+ * The heartbeat agent, on every broker (controller voters included): every `brokerHeartbeatMs`
+ * it tells the controller leader this broker is alive, at which address, and which partitions
+ * it leads (their states), and applies the leader-table delta that comes back to this broker's
+ * `LeaderTableCache`.
+ *
+ * Finding the leader: this broker's own controller replica when it leads (a local call, no
+ * network); otherwise the leader the last answer named, else the leader this broker's
+ * controller replica knows of, else the `--peers` voters in turn. A NOT_LEADER answer naming
+ * another leader is followed at once (at most `REDIRECTS_MAX` hops per attempt). After a failed
+ * attempt the next one waits `brokerHeartbeatMs`, doubling with each further failure up to
+ * `heartbeatBackoffMaxMs`, and moves to the next voter.
+ *
+ * One heartbeat in flight at a time: a tick that finds one still running is skipped.
+ *
+ * Must not: read Date or timers (Clock and Scheduler are injected), or import grpc-js.
+ */
+import { isRetriable } from '../protocol/errors.js';
+import { BrookError } from '../protocol/errors.js';
+import type { BrokerId } from '../util/brand.js';
+import type { Clock, Logger, Scheduler } from '../util/ports.js';
+import { defaultControllerLimits } from './controller-options.js';
+import type { ControllerLimits } from './controller-options.js';
+import { heartbeatToProto, leaderHintOf, replyFromProto } from './controller-rpc.js';
+import type { BrokerHeartbeat, ControllerRpc, HeartbeatReply } from './controller-rpc.js';
+import type { LeaderTableCache } from './leader-table.js';
+import { withTimeout } from './serial-queue.js';
+import type { ClusterTiming, MetadataView, PartitionLeadership, PeerAddress } from './types.js';
+
+/** NOT_LEADER redirects followed within one heartbeat attempt. */
+export const REDIRECTS_MAX = 3;
+/** Consecutive failures after which they are logged as warnings (then every this many). */
+const FAILURES_WARN_EVERY = 10;
+
+/** What the agent uses of this broker's Controller. */
+export interface LocalController {
+  isLeader(): boolean;
+  leaderId(): BrokerId | null;
+  addressOf(broker: BrokerId): string | null;
+  handleHeartbeat(heartbeat: BrokerHeartbeat): HeartbeatReply;
+}
+
+export interface HeartbeatAgentOptions {
+  readonly brokerId: BrokerId;
+  /** This broker's advertised address (known once its listener is bound). */
+  readonly address: () => string;
+  readonly peers: readonly PeerAddress[];
+  readonly controller: LocalController;
+  readonly metadata: MetadataView;
+  readonly leadership: Pick<PartitionLeadership, 'partitionStates'>;
+  readonly leaderTable: LeaderTableCache;
+  readonly rpc: ControllerRpc;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly logger: Logger;
+  readonly timing: ClusterTiming;
+  readonly limits?: Partial<ControllerLimits>;
+}
+
+export class HeartbeatAgent {
+  private readonly limits: ControllerLimits;
+  private cancel: (() => void) | null = null;
+  private inFlight = false;
+  private failures = 0;
+  private nextAttemptMs = 0;
+  private knownLeader: BrokerId | null = null;
+  private rotation = 0;
+  /** Heartbeats answered (diagnostics and tests). */
+  answered = 0;
+
+  constructor(private readonly options: HeartbeatAgentOptions) {
+    this.limits = { ...defaultControllerLimits, ...options.limits };
+  }
+
+  start(): void {
+    if (this.cancel !== null) return;
+    this.cancel = this.options.scheduler.every(this.options.timing.brokerHeartbeatMs, () =>
+      this.tick(),
+    );
+    this.tick();
+  }
+
+  stop(): void {
+    this.cancel?.();
+    this.cancel = null;
+  }
+
+  /** The controller leader named by the last answer (null after a failure). */
+  get controllerLeader(): BrokerId | null {
+    return this.knownLeader;
+  }
+
+  /** One scheduled attempt (skipped while one runs or while backing off). */
+  tick(): void {
+    if (this.inFlight || this.options.clock.monotonicMs() < this.nextAttemptMs) return;
+    this.inFlight = true;
+    void this.beat()
+      .catch((error: unknown) => this.failed(error, null))
+      .finally(() => {
+        this.inFlight = false;
+      });
+  }
+
+  private request(): BrokerHeartbeat {
+    return {
+      broker: this.options.brokerId,
+      address: this.options.address(),
+      clusterId: this.options.metadata.clusterId,
+      partitions: this.options.leadership.partitionStates(),
+      seen: this.options.leaderTable.version,
+    };
+  }
+
+  private async beat(): Promise<void> {
+    const request = this.request();
+    let target = this.chooseTarget();
+    for (let hop = 0; ; hop++) {
+      try {
+        this.succeeded(await this.send(target, request));
+        return;
+      } catch (error) {
+        const hint = leaderHintOf(error);
+        if (hint === null || hint === target || hop >= REDIRECTS_MAX) {
+          this.failed(error, target);
+          return;
+        }
+        target = hint;
+      }
+    }
+  }
+
+  private chooseTarget(): BrokerId | null {
+    const { controller, peers } = this.options;
+    if (controller.isLeader()) return this.options.brokerId;
+    const known = this.knownLeader ?? controller.leaderId();
+    if (known !== null) return known;
+    const peer = peers[this.rotation % Math.max(1, peers.length)];
+    return peer?.id ?? null;
+  }
+
+  private async send(target: BrokerId | null, request: BrokerHeartbeat): Promise<HeartbeatReply> {
+    const { controller, rpc } = this.options;
+    if (target === this.options.brokerId) return controller.handleHeartbeat(request);
+    const address = target === null ? null : controller.addressOf(target);
+    if (address === null) {
+      throw new BrookError('BROKER_UNAVAILABLE', `no address is known for broker ${target}`);
+    }
+    // Our own deadline too: a transport that never answers must not stall the agent.
+    const response = await withTimeout(
+      rpc.heartbeat(address, heartbeatToProto(request), this.limits.rpcTimeoutMs),
+      this.limits.rpcTimeoutMs,
+      this.options.scheduler,
+      `heartbeat to broker ${target}`,
+    );
+    return replyFromProto(response);
+  }
+
+  private succeeded(reply: HeartbeatReply): void {
+    this.options.leaderTable.apply(reply.table);
+    if (this.failures >= FAILURES_WARN_EVERY) {
+      this.options.logger.info({ leader: reply.controllerId }, 'controller reachable again');
+    }
+    this.knownLeader = reply.controllerId;
+    this.failures = 0;
+    this.nextAttemptMs = 0;
+    this.answered += 1;
+  }
+
+  private failed(error: unknown, target: BrokerId | null): void {
+    this.failures += 1;
+    this.knownLeader = null;
+    this.rotation += 1;
+    const { timing } = this.options;
+    const backoffMs = Math.min(
+      timing.brokerHeartbeatMs * 2 ** Math.min(this.failures - 1, 20),
+      this.limits.heartbeatBackoffMaxMs,
+    );
+    this.nextAttemptMs = this.options.clock.monotonicMs() + backoffMs;
+    const refused = error instanceof BrookError && !isRetriable(error.code);
+    const context = { err: error, target, failures: this.failures, backoffMs };
+    if (refused) this.options.logger.error(context, 'the controller refused this broker');
+    else if (this.failures % FAILURES_WARN_EVERY === 0) {
+      this.options.logger.warn(context, 'cannot reach the controller leader');
+    } else this.options.logger.debug(context, 'heartbeat failed');
+  }
+}

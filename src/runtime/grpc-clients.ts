@@ -1,0 +1,85 @@
+/**
+ * A small pool of gRPC clients keyed by address, for broker-to-broker calls (controller RPCs,
+ * forwarded admin calls): one channel per peer address, reused, closed together. Also the one
+ * unary-call helper those clients share: a deadline on every call, and failures turned back
+ * into BrookErrors (protocol/grpc.ts, `fromServiceError`) so callers branch on Brook codes.
+ *
+ * Must not: keep more than `clientsMax` channels (the least recently used one is closed).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { fromServiceError } from '../protocol/grpc.js';
+import { MiB } from '../util/limits.js';
+
+/** Peer channels one pool keeps open. */
+export const CLIENTS_MAX = 256;
+
+/** Large enough for a full leader table or a forwarded admin answer. */
+const MESSAGE_BYTES_MAX = 64 * MiB;
+
+export const CHANNEL_OPTIONS: grpc.ClientOptions = {
+  'grpc.max_receive_message_length': MESSAGE_BYTES_MAX,
+  'grpc.max_send_message_length': MESSAGE_BYTES_MAX,
+  'grpc.keepalive_time_ms': 30_000,
+};
+
+export class ClientPool<Client extends grpc.Client> {
+  private readonly clients = new Map<string, Client>();
+
+  constructor(
+    private readonly create: (address: string) => Client,
+    private readonly clientsMax = CLIENTS_MAX,
+  ) {}
+
+  get(address: string): Client {
+    const existing = this.clients.get(address);
+    if (existing !== undefined) {
+      // Re-inserted: the map's order is the recency order.
+      this.clients.delete(address);
+      this.clients.set(address, existing);
+      return existing;
+    }
+    if (this.clients.size >= this.clientsMax) {
+      const [oldest] = this.clients;
+      if (oldest !== undefined) {
+        this.clients.delete(oldest[0]);
+        oldest[1].close();
+      }
+    }
+    const client = this.create(address);
+    this.clients.set(address, client);
+    return client;
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+}
+
+/** One unary call with a deadline; rejects with a BrookError. */
+export function unaryCall<Request, Response>(
+  client: grpc.Client,
+  method: {
+    readonly path: string;
+    readonly requestSerialize: (value: Request) => Buffer;
+    readonly responseDeserialize: (bytes: Buffer) => Response;
+  },
+  request: Request,
+  timeoutMs: number,
+  metadata = new grpc.Metadata(),
+): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
+    client.makeUnaryRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      request,
+      metadata,
+      { deadline: Date.now() + timeoutMs },
+      (error, response) => {
+        if (error !== null || response === undefined) reject(fromServiceError(error));
+        else resolve(response);
+      },
+    );
+  });
+}
