@@ -1,21 +1,32 @@
 /**
- * A single Brook broker: the topics it hosts, their partitions and durable metadata, and the
- * admin operations on them. The data operations (produce, fetch, subscribe, list offsets) live
- * in their own files and reach partitions through `partition()`.
+ * A Brook broker's view of the cluster for the request handlers: topics and their configuration
+ * from the replicated metadata (MetadataView), partition leadership (this broker's replicas,
+ * and the controller's leader table for the rest), the partitions hosted here (the replica
+ * manager), and the admin operations, which go to the controller (ClusterAdmin) after the
+ * checks only the broker can make. The data operations (produce, fetch, subscribe, list
+ * offsets) live in their own files and reach partitions through `partition()`.
  *
- * Admin operations run one at a time (a promise chain), so two concurrent creations of one name
- * cannot both succeed and a deletion cannot race a creation. Data operations never wait for
- * that chain.
+ * Read-your-writes: an admin call answers once this broker has applied the change (and, for a
+ * new topic, once its partitions have leaders, up to `adminWaitMs`), so a client that created
+ * a topic can use it at once through the same broker.
  *
- * What it must not do: touch gRPC (server/ maps requests), read the wall clock or the
- * environment (Clock and the options are injected).
+ * What it must not do: touch gRPC (server/ maps requests), or keep durable state of its own
+ * (the controller log is the durable metadata).
  */
-import { join } from 'node:path';
 import { BrookError } from '../protocol/errors.js';
-import { readChecksummedJson, writeChecksummedJson } from '../storage/atomic-file.js';
-import { PartitionLog } from '../storage/partition-log.js';
+import { members } from '../raft/index.js';
 import type { Limits } from '../util/limits.js';
-import type { Clock, FileSystem, Logger } from '../util/ports.js';
+import type { BrokerId } from '../util/brand.js';
+import { asBrokerId } from '../util/brand.js';
+import type { Clock, Logger } from '../util/ports.js';
+import type { HostedPartition } from '../cluster/hosted-partition.js';
+import type {
+  ClusterAdmin,
+  LeaderTable,
+  MetadataView,
+  PartitionState,
+  TopicAssignment,
+} from '../cluster/types.js';
 import { Partition } from './partition.js';
 import {
   describeConfig,
@@ -25,26 +36,39 @@ import {
   type TopicConfig,
 } from './topic-config.js';
 import { checkTopicName } from './topic-name.js';
-import { TopicStore, type TopicRecord } from './topic-store.js';
+import { waitFor } from './wait.js';
+
+/** The partitions this broker hosts (the replica manager implements it). */
+export interface HostedPartitions {
+  partition(topicId: string, partition: number): HostedPartition | undefined;
+  /** The state of a partition this broker leads. */
+  stateOf(topicId: string, partition: number): PartitionState | undefined;
+  hostedPartitions(): readonly HostedPartition[];
+}
 
 export interface BrokerOptions {
   readonly brokerId: number;
-  readonly dataDirectory: string;
-  readonly fs: FileSystem;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Fresh unique ids (cluster id, topic ids). */
-  readonly newId: () => string;
   readonly topicDefaults: TopicConfig;
   readonly limits: Limits;
   readonly autoCreateTopics: boolean;
   readonly defaultPartitions: number;
+  readonly defaultReplicationFactor: number;
+  readonly metadata: MetadataView;
+  readonly admin: ClusterAdmin;
+  readonly replicas: HostedPartitions;
+  /** Partition states as the controller leader last reported them (partitions led elsewhere). */
+  readonly leaders: LeaderTable;
+  /** Longest an admin call waits for its change to be visible here. Default 10 s. */
+  readonly adminWaitMs?: number;
 }
 
 export interface Topic {
-  readonly record: TopicRecord;
+  readonly assignment: TopicAssignment;
+  readonly name: string;
   readonly config: TopicConfig;
-  readonly partitions: readonly Partition[];
+  readonly partitionCount: number;
 }
 
 export interface CreateTopicInput {
@@ -72,47 +96,20 @@ export interface TopicDescription {
   readonly configs: readonly ConfigEntry[];
 }
 
-interface BrokerMeta {
-  readonly brokerId: number;
-  readonly clusterId: string;
-}
-
 /** Room for a produce request's fields around its batch bytes. */
 const REQUEST_OVERHEAD_BYTES = 4096;
-
-/** The leader epoch a single broker stamps on its batches (the Raft term, later). */
-export const SINGLE_BROKER_EPOCH = 0;
+const ADMIN_WAIT_MS_DEFAULT = 10_000;
 
 export class Broker {
-  private readonly topics = new Map<string, Topic>();
-  private readonly store: TopicStore;
-  private adminChain: Promise<unknown> = Promise.resolve();
-  private clusterIdValue = '';
+  private readonly partitions = new WeakMap<HostedPartition, Partition>();
   private stopping = false;
   /** host:port clients should use to reach this broker; known once the listener is bound. */
   advertisedAddress = '';
 
-  private constructor(readonly options: BrokerOptions) {
-    this.store = new TopicStore(options.fs, options.dataDirectory, options.logger);
-  }
-
-  /** Opens the data directory: broker identity, then every topic's logs (with recovery). */
-  static async open(options: BrokerOptions): Promise<Broker> {
-    const broker = new Broker(options);
-    await options.fs.makeDirectory(options.dataDirectory);
-    broker.clusterIdValue = await broker.loadIdentity();
-    for (const record of await broker.store.loadAll()) {
-      broker.topics.set(record.name, await broker.openTopic(record));
-    }
-    options.logger.info(
-      { topics: broker.topics.size, clusterId: broker.clusterIdValue },
-      'broker data loaded',
-    );
-    return broker;
-  }
+  constructor(readonly options: BrokerOptions) {}
 
   get clusterId(): string {
-    return this.clusterIdValue;
+    return this.options.metadata.clusterId ?? '';
   }
 
   get brokerId(): number {
@@ -123,200 +120,204 @@ export class Broker {
     return this.stopping;
   }
 
-  private async loadIdentity(): Promise<string> {
-    const path = join(this.options.dataDirectory, 'meta.json');
-    const stored = (await readChecksummedJson(this.options.fs, path)) as BrokerMeta | undefined;
-    if (stored === undefined) {
-      const meta: BrokerMeta = { brokerId: this.options.brokerId, clusterId: this.options.newId() };
-      await writeChecksummedJson(this.options.fs, path, meta);
-      return meta.clusterId;
-    }
-    if (stored.brokerId !== this.options.brokerId) {
-      throw new BrookError(
-        'INVALID_CONFIG',
-        `data directory ${this.options.dataDirectory} belongs to broker ${stored.brokerId}, ` +
-          `not broker ${this.options.brokerId}`,
-      );
-    }
-    return stored.clusterId;
-  }
-
-  /** Opens every partition log of a topic; on failure closes the ones already open. */
-  private async openTopic(record: TopicRecord): Promise<Topic> {
-    const config = effectiveConfig(this.options.topicDefaults, record.configs);
-    const partitions: Partition[] = [];
-    try {
-      for (let index = 0; index < record.partitions; index++) {
-        const logger = this.options.logger.child({ topic: record.name, partition: index });
-        const log = await PartitionLog.open({
-          fs: this.options.fs,
-          directory: this.store.partitionDirectory(record.name, index),
-          clock: this.options.clock,
-          logger,
-          config: logConfigOf(config),
-        });
-        partitions.push(new Partition(record.name, index, log, logger));
-      }
-    } catch (error) {
-      const reason = new BrookError('STORAGE_ERROR', `topic ${record.name} could not be opened`);
-      await Promise.allSettled(partitions.map((partition) => partition.close(reason)));
-      throw error;
-    }
-    return { record, config, partitions };
-  }
-
-  private serializeAdmin<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.adminChain.then(operation, operation);
-    this.adminChain = result.catch(() => undefined);
-    return result;
+  get metadata(): MetadataView {
+    return this.options.metadata;
   }
 
   topic(name: string): Topic {
-    const topic = this.topics.get(name);
-    if (topic === undefined) {
+    const assignment = this.options.metadata.topic(name);
+    if (assignment === undefined) {
       throw new BrookError('UNKNOWN_TOPIC', `unknown topic ${JSON.stringify(name)}`, {
         details: { topic: name },
       });
     }
-    return topic;
+    return this.topicOf(assignment);
+  }
+
+  private topicOf(assignment: TopicAssignment): Topic {
+    return {
+      assignment,
+      name: assignment.name,
+      config: effectiveConfig(this.options.topicDefaults, assignment.configs),
+      partitionCount: assignment.partitions.length,
+    };
   }
 
   /** The topic, created with defaults first when auto-creation is on. */
   async topicForProduce(name: string): Promise<Topic> {
-    const existing = this.topics.get(name);
-    if (existing !== undefined || !this.options.autoCreateTopics) return this.topic(name);
+    if (this.options.metadata.topic(name) !== undefined || !this.options.autoCreateTopics) {
+      return this.topic(name);
+    }
     await this.createTopic({ name }).catch((error: unknown) => {
       if (!(error instanceof BrookError && error.code === 'TOPIC_ALREADY_EXISTS')) throw error;
     });
     return this.topic(name);
   }
 
+  /**
+   * The partition's replica on this broker, for the data path. Throws UNKNOWN_TOPIC,
+   * INVALID_PARTITION, or NOT_LEADER (naming the leader) when it is hosted elsewhere; whether
+   * it leads is checked by each operation (Partition.checkLeader).
+   */
   partition(topicName: string, index: number): Partition {
     const topic = this.topic(topicName);
-    const partition = Number.isInteger(index) ? topic.partitions[index] : undefined;
-    if (partition === undefined) {
+    const assignment = Number.isInteger(index) ? topic.assignment.partitions[index] : undefined;
+    if (assignment === undefined) {
       throw new BrookError(
         'INVALID_PARTITION',
         `topic ${topicName} has no partition ${index}; it has partitions 0 to ` +
-          `${topic.partitions.length - 1}`,
+          `${topic.partitionCount - 1}`,
         { details: { topic: topicName, partition: String(index) } },
       );
+    }
+    const topicId = topic.assignment.topicId;
+    const hosted = this.options.replicas.partition(topicId, index);
+    if (hosted === undefined || hosted.closed) {
+      const leader = this.leaderState(topicId, index)?.leader ?? null;
+      const known = this.leaderOf(leader);
+      const details: Record<string, string> = {
+        topic: topicName,
+        partition: String(index),
+        'leader-id': String(known.id),
+      };
+      if (known.address !== null) details['leader-address'] = known.address;
+      throw new BrookError(
+        'NOT_LEADER',
+        `this broker holds no replica of ${topicName}-${index}` +
+          (known.id < 0 ? '; no leader is known yet' : `; broker ${known.id} leads it`),
+        { details },
+      );
+    }
+    let partition = this.partitions.get(hosted);
+    if (partition === undefined) {
+      partition = new Partition(
+        topicName,
+        index,
+        hosted,
+        (leader) => this.leaderOf(leader),
+        () => this.options.metadata.topicById(topicId) !== undefined,
+      );
+      this.partitions.set(hosted, partition);
     }
     return partition;
   }
 
+  /** A broker id and its address, for NOT_LEADER details (-1 when none is known). */
+  leaderOf(leader: BrokerId | null): { id: number; address: string | null } {
+    if (leader === null) return { id: -1, address: null };
+    const address =
+      leader === this.options.brokerId && this.advertisedAddress !== ''
+        ? this.advertisedAddress
+        : (this.options.metadata.broker(leader)?.address ?? null);
+    return { id: leader, address };
+  }
+
   listTopics(): Topic[] {
-    return [...this.topics.values()].sort((a, b) => a.record.name.localeCompare(b.record.name));
+    return [...this.options.metadata.topics()]
+      .map((assignment) => this.topicOf(assignment))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  createTopic(input: CreateTopicInput): Promise<TopicDescription> {
+  // ---- admin ----
+
+  async createTopic(input: CreateTopicInput): Promise<TopicDescription> {
     this.checkRunning();
-    const record = this.validateCreation(input);
-    return this.serializeAdmin(async () => {
-      if (this.topics.has(record.name)) {
-        throw new BrookError('TOPIC_ALREADY_EXISTS', `topic ${record.name} already exists`, {
-          details: { topic: record.name },
-        });
-      }
-      // Logs first, topic.json last: a creation that fails half-way leaves a directory without
-      // topic.json, which is removed (not resurrected) at the next start.
-      const topic = await this.openTopic(record).catch(async (error: unknown) => {
-        await this.store.discard(record.name);
-        throw error;
-      });
-      await this.store.save(record).catch(async (error: unknown) => {
-        const reason = new BrookError('STORAGE_ERROR', `topic ${record.name} was not created`);
-        await Promise.allSettled(topic.partitions.map((partition) => partition.close(reason)));
-        await this.store.discard(record.name);
-        throw error;
-      });
-      this.topics.set(record.name, topic);
-      this.options.logger.info(
-        { topic: record.name, partitions: record.partitions, configs: record.configs },
-        'topic created',
-      );
-      return this.describe(topic);
-    });
-  }
-
-  private validateCreation(input: CreateTopicInput): TopicRecord {
     checkTopicName(input.name);
     const partitions = input.partitions ?? 0;
     const partitionCount = partitions === 0 ? this.options.defaultPartitions : partitions;
-    const max = this.options.limits.partitionsPerTopicMax;
-    if (!Number.isInteger(partitionCount) || partitionCount < 1 || partitionCount > max) {
-      throw new BrookError(
-        'INVALID_PARTITIONS',
-        `a topic needs from 1 to ${max} partitions, not ${partitions}`,
-      );
-    }
+    this.checkPartitionCount(partitionCount, partitions);
     const replicationFactor = input.replicationFactor ?? 0;
-    if (replicationFactor !== 0 && replicationFactor !== 1) {
+    if (!Number.isInteger(replicationFactor) || replicationFactor < 0) {
       throw new BrookError(
         'INVALID_REPLICATION_FACTOR',
-        `replication factor ${replicationFactor} is larger than the 1 live broker`,
+        `replication factor ${replicationFactor} is not a positive number`,
       );
     }
     const configs = validateOverrides(input.configs ?? {});
     this.checkFitsRequests(configs);
-    return {
+    const created = await this.options.admin.createTopic({
       name: input.name,
-      id: this.options.newId(),
       partitions: partitionCount,
-      replicationFactor: 1,
+      replicationFactor:
+        replicationFactor === 0 ? this.options.defaultReplicationFactor : replicationFactor,
       configs,
-      createdAtMs: this.options.clock.nowMs(),
-    };
-  }
-
-  /**
-   * Deletes a topic. The rename into the graveyard comes first: if the disk refuses it, the
-   * topic is untouched and still served; once it succeeded, the deletion is durable and the
-   * rest (closing logs, removing files) cannot resurrect it, even after a crash.
-   */
-  deleteTopic(name: string): Promise<void> {
-    this.checkRunning();
-    return this.serializeAdmin(async () => {
-      const topic = this.topic(name);
-      const graveyard = await this.store.retire(topic.record);
-      this.topics.delete(name);
-      const reason = new BrookError('UNKNOWN_TOPIC', `topic ${name} was deleted`, {
-        details: { topic: name },
-      });
-      await Promise.all(topic.partitions.map((partition) => partition.close(reason)));
-      await this.store.purge(graveyard).catch((error: unknown) => {
-        this.options.logger.warn({ err: error, topic: name }, 'deleted files remain until restart');
-      });
-      this.options.logger.info({ topic: name }, 'topic deleted');
     });
+    await this.waitFor(() => this.hasLeaders(created.topicId), 'leaders for its partitions');
+    return this.describe(this.options.metadata.topicById(created.topicId) ?? created);
   }
 
-  alterTopicConfig(
+  async deleteTopic(name: string): Promise<void> {
+    this.checkRunning();
+    const topic = this.topic(name);
+    await this.options.admin.deleteTopic(name);
+    await this.waitFor(
+      () => this.options.metadata.topicById(topic.assignment.topicId) === undefined,
+      'the deletion applied here',
+    );
+    this.options.logger.info({ topic: name }, 'topic deleted');
+  }
+
+  async alterTopicConfig(
     name: string,
     set: Readonly<Record<string, string>>,
     remove: readonly string[],
   ): Promise<TopicDescription> {
     this.checkRunning();
-    return this.serializeAdmin(async () => {
-      const topic = this.topic(name);
-      // Every removed key must exist (effectiveDefault throws INVALID_CONFIG otherwise).
-      for (const key of remove) effectiveDefault(this.options.topicDefaults, key);
-      const merged = Object.fromEntries(
-        Object.entries({ ...topic.record.configs, ...set }).filter(
-          ([key]) => !remove.includes(key),
-        ),
+    this.topic(name);
+    // Every removed key must exist (effectiveDefault throws INVALID_CONFIG otherwise).
+    for (const key of remove) effectiveDefault(this.options.topicDefaults, key);
+    const normalised = validateOverrides(set);
+    this.checkFitsRequests({ ...this.topic(name).assignment.configs, ...normalised });
+    const altered = await this.options.admin.alterTopicConfig(name, normalised, remove);
+    await this.waitFor(
+      () => sameConfigs(this.options.metadata.topicById(altered.topicId)?.configs, altered.configs),
+      'the change applied here',
+    );
+    return this.describe(this.options.metadata.topicById(altered.topicId) ?? altered);
+  }
+
+  async createPartitions(name: string, count: number): Promise<TopicDescription> {
+    this.checkRunning();
+    const topic = this.topic(name);
+    this.checkPartitionCount(count, count);
+    if (count <= topic.partitionCount) {
+      throw new BrookError(
+        'INVALID_PARTITIONS',
+        `topic ${name} has ${topic.partitionCount} partitions; the new count must be larger ` +
+          `(partitions are never removed), not ${count}`,
       );
-      const configs = validateOverrides(merged);
-      this.checkFitsRequests(configs);
-      const record: TopicRecord = { ...topic.record, configs };
-      await this.store.save(record);
-      const config = effectiveConfig(this.options.topicDefaults, configs);
-      for (const partition of topic.partitions) partition.log.updateConfig(logConfigOf(config));
-      const updated: Topic = { record, config, partitions: topic.partitions };
-      this.topics.set(name, updated);
-      this.options.logger.info({ topic: name, configs }, 'topic config changed');
-      return this.describe(updated);
-    });
+    }
+    const grown = await this.options.admin.createPartitions(name, count);
+    await this.waitFor(() => this.hasLeaders(grown.topicId), 'leaders for its partitions');
+    return this.describe(this.options.metadata.topicById(grown.topicId) ?? grown);
+  }
+
+  async reassignPartition(
+    name: string,
+    partition: number,
+    replicas: readonly number[],
+  ): Promise<TopicDescription> {
+    this.checkRunning();
+    this.topic(name);
+    const target = replicas.map((id) => asBrokerId(id));
+    const moved = await this.options.admin.reassignPartition(name, partition, target);
+    await this.waitFor(
+      () =>
+        this.options.metadata.topicById(moved.topicId)?.partitions[partition]?.replicas.join() ===
+        target.join(),
+      'the new assignment applied here',
+    );
+    return this.describe(this.options.metadata.topicById(moved.topicId) ?? moved);
+  }
+
+  private checkPartitionCount(count: number, asked: number): void {
+    const max = this.options.limits.partitionsPerTopicMax;
+    if (!Number.isInteger(count) || count < 1 || count > max) {
+      throw new BrookError(
+        'INVALID_PARTITIONS',
+        `a topic needs from 1 to ${max} partitions, not ${asked}`,
+      );
+    }
   }
 
   /** A batch the topic accepts must fit in a request the broker accepts. */
@@ -333,43 +334,81 @@ export class Broker {
     }
   }
 
-  describe(topic: Topic): TopicDescription {
-    const brokerId = this.options.brokerId;
-    return {
-      name: topic.record.name,
-      replicationFactor: topic.record.replicationFactor,
-      partitions: topic.partitions.map((partition) => ({
-        partition: partition.index,
-        leader: brokerId,
-        replicas: [brokerId],
-        isr: [brokerId],
-        leaderEpoch: SINGLE_BROKER_EPOCH,
-        highWatermark: partition.highWatermark,
-        logStartOffset: partition.logStartOffset,
-        sizeBytes: partition.log.sizeBytes,
-      })),
-      configs: describeConfig(this.options.topicDefaults, topic.record.configs),
-    };
+  private waitFor(condition: () => boolean, what: string): Promise<void> {
+    return waitFor(condition, this.options.adminWaitMs ?? ADMIN_WAIT_MS_DEFAULT).then((met) => {
+      if (!met) this.options.logger.warn({ what }, 'an admin change is not visible here yet');
+    });
   }
 
   /**
-   * Applies retention to every partition; returns the number of segments deleted. A partition
-   * that fails (disk error, deleted meanwhile) is logged and skipped, never stopping the rest.
+   * The topic is applied here, and every partition this broker hosts knows its leader (those
+   * hosted elsewhere are learnt from the controller's leader table, a heartbeat later: not
+   * waited for, clients retry on NOT_LEADER).
    */
-  async applyRetention(): Promise<number> {
-    let deleted = 0;
-    const partitions = [...this.topics.values()].flatMap((topic) => topic.partitions);
-    for (const partition of partitions) {
-      try {
-        deleted += await partition.applyRetention();
-      } catch (error) {
-        this.options.logger.warn(
-          { err: error, topic: partition.topic, partition: partition.index },
-          'retention skipped a partition',
-        );
-      }
+  private hasLeaders(topicId: string): boolean {
+    const topic = this.options.metadata.topicById(topicId);
+    if (topic === undefined) return false;
+    return topic.partitions.every((assignment) => {
+      const hosted = this.options.replicas.partition(topicId, assignment.partition);
+      const hostedHere = assignment.replicas.includes(asBrokerId(this.options.brokerId));
+      if (!hostedHere) return true;
+      return hosted !== undefined && hosted.knownLeader() !== null;
+    });
+  }
+
+  // ---- descriptions ----
+
+  /**
+   * Partition leadership as this broker knows it: exact for the partitions it leads; for those
+   * it follows, the controller's report when it is as recent as what the replica knows, else
+   * what the replica knows (no leader, when its replica lost the leader of its term: naming a
+   * leader that may be dead sends clients to a closed port); for the rest, the controller's
+   * report.
+   */
+  leaderState(topicId: string, partition: number): PartitionState | undefined {
+    const local = this.options.replicas.stateOf(topicId, partition);
+    if (local !== undefined) return local;
+    const remote = this.options.leaders.get(topicId, partition);
+    const hosted = this.options.replicas.partition(topicId, partition);
+    if (hosted === undefined || hosted.closed) return remote;
+    const status = hosted.replica.status();
+    if (status.leader === null) {
+      return remote !== undefined && remote.leaderEpoch > status.term ? remote : undefined;
     }
-    return deleted;
+    if (remote !== undefined && remote.leaderEpoch >= status.term) return remote;
+    return {
+      topicId,
+      topic: hosted.topic,
+      partition,
+      leader: status.leader,
+      leaderEpoch: status.term,
+      replicas: members(status.membership),
+      isr: remote?.isr ?? [status.leader],
+      highWatermark: status.applied + 1,
+      logStartOffset: status.logStartOffset,
+      sizeBytes: hosted.replica.partitionLog.sizeBytes,
+    };
+  }
+
+  describe(topic: TopicAssignment): TopicDescription {
+    return {
+      name: topic.name,
+      replicationFactor: topic.replicationFactor,
+      partitions: topic.partitions.map((assignment) => {
+        const state = this.leaderState(topic.topicId, assignment.partition);
+        return {
+          partition: assignment.partition,
+          leader: state?.leader ?? -1,
+          replicas: [...assignment.replicas],
+          isr: state === undefined ? [] : [...state.isr],
+          leaderEpoch: state?.leaderEpoch ?? 0,
+          highWatermark: state?.highWatermark ?? 0,
+          logStartOffset: state?.logStartOffset ?? 0,
+          sizeBytes: state?.sizeBytes ?? 0,
+        };
+      }),
+      configs: describeConfig(this.options.topicDefaults, topic.configs),
+    };
   }
 
   private checkRunning(): void {
@@ -378,14 +417,9 @@ export class Broker {
     }
   }
 
-  /** Ends waiting readers, then flushes and closes every log. */
-  async close(): Promise<void> {
+  /** Refuses new admin calls; the replicas are closed by their manager. */
+  close(): void {
     this.stopping = true;
-    await this.adminChain;
-    const reason = new BrookError('BROKER_UNAVAILABLE', 'the broker is shutting down');
-    const partitions = [...this.topics.values()].flatMap((topic) => topic.partitions);
-    await Promise.all(partitions.map((partition) => partition.close(reason)));
-    this.topics.clear();
   }
 }
 
@@ -397,6 +431,16 @@ function effectiveDefault(defaults: TopicConfig, key: string): string {
   return entry.value;
 }
 
+function sameConfigs(
+  a: Readonly<Record<string, string>> | undefined,
+  b: Readonly<Record<string, string>>,
+): boolean {
+  if (a === undefined) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+/** The log settings of a topic's effective configuration. */
 export function logConfigOf(config: TopicConfig): {
   segmentBytes: number;
   segmentMs: number;

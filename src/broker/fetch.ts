@@ -1,10 +1,12 @@
 /**
  * The read path: fetch (with long polling), subscribe (a stream of chunks as the high watermark
- * moves) and list offsets.
+ * moves) and list offsets. Only a partition's leader serves them (NOT_LEADER elsewhere, naming
+ * the leader); a leader that loses leadership ends its long polls and subscriptions the same way.
  *
- * Readers see only what is below the high watermark. Batches are returned whole, as stored, and
- * the first one may start before the requested offset; with the plain-records format the broker
- * decodes them and leaves out records before the offset and control batches.
+ * Readers see only what is below the high watermark (committed). Batches are returned whole,
+ * as stored, and the first one may start before the requested offset; with the plain-records
+ * format the broker decodes them and leaves out records before the offset and control batches
+ * (the Raft leader no-ops and membership changes, which take offsets like any batch).
  */
 import { BrookError } from '../protocol/errors.js';
 import {
@@ -180,10 +182,14 @@ export async function listOffsets(
   spec: OffsetSpec,
 ): Promise<{ partition: number; offset: number; timestampMs: number }[]> {
   const topic = broker.topic(topicName);
-  const indexes = partitions.length === 0 ? topic.partitions.map((p) => p.index) : partitions;
+  const indexes =
+    partitions.length === 0
+      ? topic.assignment.partitions.map((assignment) => assignment.partition)
+      : partitions;
   const targets = indexes.map((index) => broker.partition(topicName, index));
   const results = [];
   for (const partition of targets) {
+    partition.checkLeader();
     const found =
       spec.kind === 'timestamp'
         ? await offsetForTimestamp(partition, spec.timestampMs)
@@ -215,9 +221,11 @@ export async function* subscribe(
   signal: AbortSignal,
 ): AsyncGenerator<FetchResult> {
   const partition = broker.partition(input.topic, input.partition);
+  partition.checkLeader();
   const budget = fetchBytesBudget(broker, input.bytesMax);
   let position = await resolveStart(partition, input.start);
   while (!signal.aborted) {
+    partition.checkLeader();
     if (position >= partition.highWatermark) {
       await partition.waitForData(position, signal);
       continue;

@@ -1,25 +1,44 @@
 /**
- * One partition hosted by this broker: its log, its high watermark and the readers waiting for
- * it to move.
+ * One partition replica hosted by this broker, as the data path sees it: its Raft replica
+ * (cluster/hosted-partition.ts), the high watermark, and the readers waiting for it to move.
  *
- * On a single broker the high watermark is the log's durable end: a record becomes visible to
- * consumers, and `acks=all` is answered, only once it is fsynced (ARCHITECTURE.md, decision 6).
- * Every append asks for a flush; the log's group commit makes one fsync serve all appends
- * waiting, so this costs one fsync per burst, not one per request.
+ * Only the leader serves: produce, fetch, subscribe and offset lookups on a replica that does
+ * not lead fail with NOT_LEADER, naming the leader (`leader-id`, `leader-address`) when known so
+ * the client can go there. A leader that loses its leadership ends its waiting readers the same
+ * way.
  *
- * Invariants: logStartOffset <= highWatermark <= logEndOffset; the high watermark never moves
- * back while the partition is open. After a disk error the partition refuses every request
- * with STORAGE_ERROR instead of serving data it cannot vouch for.
+ * The high watermark is one past the last committed entry this replica has applied (everything
+ * below it is committed, written, and readable); it never moves back while the replica is
+ * open. Produce proposes one Raft entry per batch, synchronously back to back, so a request's
+ * batches get contiguous offsets; the caller waits for what its acks ask (written on the
+ * leader, or committed).
+ *
+ * After a disk error the replica stops for good: every request gets STORAGE_ERROR until the
+ * broker restarts (which recovers the log).
  */
-import { BrookError } from '../protocol/errors.js';
+import { BrookError, isBrookError } from '../protocol/errors.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import { assert } from '../util/assert.js';
-import type { Logger } from '../util/ports.js';
+import type { BrokerId } from '../util/brand.js';
+import type { ReplicaStatus } from '../replica/replica.js';
+import { isReplicaError } from '../replica/errors.js';
+import type { HostedPartition } from '../cluster/hosted-partition.js';
 
 export interface AppendedRange {
   readonly baseOffset: number;
   readonly lastOffset: number;
 }
+
+/** What produce waits on, by acks. */
+export interface Appended extends AppendedRange {
+  /** Written to the leader's log (acks=leader). */
+  readonly written: Promise<void>;
+  /** Committed by a quorum and applied here (acks=all). */
+  readonly committed: Promise<void>;
+}
+
+/** Who leads, for NOT_LEADER details. */
+export type LeaderLookup = (leader: BrokerId | null) => { id: number; address: string | null };
 
 interface Waiter {
   readonly offset: number;
@@ -29,21 +48,29 @@ interface Waiter {
 
 export class Partition {
   private readonly waiters = new Set<Waiter>();
-  private failure: BrookError | undefined;
-  private closed = false;
-  private highWatermarkSeen: number;
+  private readonly unsubscribe: () => void;
 
   constructor(
     readonly topic: string,
     readonly index: number,
-    readonly log: PartitionLog,
-    private readonly logger: Logger,
+    private readonly hosted: HostedPartition,
+    private readonly leaderOf: LeaderLookup,
+    /** Whether the topic still exists (a closed replica means deleted, or moved away). */
+    private readonly topicExists: () => boolean,
   ) {
-    this.highWatermarkSeen = log.durableEndOffset;
+    this.unsubscribe = hosted.onChange(() => this.changed());
+  }
+
+  get log(): PartitionLog {
+    return this.hosted.replica.partitionLog;
+  }
+
+  get hostedPartition(): HostedPartition {
+    return this.hosted;
   }
 
   get highWatermark(): number {
-    return this.highWatermarkSeen;
+    return this.hosted.replica.status().applied + 1;
   }
 
   get logStartOffset(): number {
@@ -59,91 +86,68 @@ export class Partition {
     return this.waiters.size;
   }
 
-  private checkUsable(): void {
-    if (this.failure !== undefined) throw this.failure;
-    if (this.closed) {
-      throw new BrookError('UNKNOWN_TOPIC', `topic ${this.topic} was deleted or is closing`, {
-        details: { topic: this.topic },
-      });
-    }
+  /** Throws unless this replica leads, runs and is open (see the module comment). */
+  checkLeader(): ReplicaStatus {
+    if (this.hosted.closed) throw this.closedError();
+    const status = this.hosted.replica.status();
+    if (status.failure !== null) throw this.storageError(status.failure);
+    if (status.role !== 'leader') throw this.notLeader(status.leader);
+    return status;
   }
 
   /**
-   * Appends validated batches (each exactly one batch that passed checkBatch) in order. Offsets
-   * are assigned synchronously, so batches of concurrent requests never interleave within one
-   * call. Resolves once written (not yet durable); `durable` resolves once fsynced.
+   * Proposes `batches` (each one whole batch that passed the produce checks) as one entry each,
+   * back to back in the current term. Throws when nothing was appended (NOT_LEADER and
+   * friends); when a later batch is refused after earlier ones were appended, throws
+   * REQUEST_TIMED_OUT: the request's outcome is indeterminate.
    */
-  append(
-    batches: readonly Uint8Array[],
-    term: number,
-  ): {
-    written: Promise<AppendedRange>;
-    durable: Promise<void>;
-  } {
-    this.checkUsable();
+  append(batches: readonly Uint8Array[]): Appended {
     assert(batches.length > 0, 'append needs a batch');
-    const appends = batches.map((batch) => this.log.append(batch, { term }));
-    const durable = this.flush();
-    // A caller may not wait for durability (acks=leader) or may stop at a failed write: the
-    // failure is already handled (the partition goes offline), so an unobserved rejection must
-    // not reach Node's unhandled-rejection handler, which would end the whole broker.
-    durable.catch(() => undefined);
-    const written = Promise.all(appends).then(
-      (results) => {
-        const first = results[0];
-        const last = results[results.length - 1];
-        assert(first !== undefined && last !== undefined, 'one result per batch');
-        return { baseOffset: first.baseOffset, lastOffset: last.lastOffset };
-      },
-      (error: unknown) => {
-        throw this.fail(error);
-      },
-    );
-    written.catch(() => undefined);
-    return { written, durable };
-  }
-
-  private flush(): Promise<void> {
-    return this.log.flush().then(
-      (durableEndOffset) => this.advanceHighWatermark(durableEndOffset),
-      (error: unknown) => {
-        throw this.fail(error);
-      },
-    );
-  }
-
-  private advanceHighWatermark(durableEndOffset: number): void {
-    if (durableEndOffset <= this.highWatermarkSeen) return;
-    this.highWatermarkSeen = durableEndOffset;
-    for (const waiter of this.waiters) {
-      if (waiter.offset < durableEndOffset) {
-        this.waiters.delete(waiter);
-        waiter.resolve();
+    const status = this.checkLeader();
+    const replications = [];
+    for (const [index, batch] of batches.entries()) {
+      try {
+        replications.push(
+          this.hosted.replica.replicate(batch, { expectedTerm: status.term, copy: false }),
+        );
+      } catch (error) {
+        if (index === 0) throw this.translate(error);
+        throw new BrookError(
+          'REQUEST_TIMED_OUT',
+          `partition ${this.topic}-${this.index} refused batch ${index + 1} of the request ` +
+            `after appending the ${index} before it, which may still commit: ${describe(error)}`,
+          { cause: error },
+        );
       }
     }
-  }
-
-  /** Marks the partition failed after a disk error; returns the error to report. */
-  private fail(error: unknown): BrookError {
-    if (error instanceof BrookError && error.code !== 'STORAGE_ERROR') return error;
-    if (this.failure === undefined) {
-      this.logger.error(
-        { err: error, topic: this.topic, partition: this.index },
-        'partition storage failed; the partition is offline until the broker restarts',
-      );
-      this.failure = new BrookError(
-        'STORAGE_ERROR',
-        `partition ${this.topic}-${this.index} is offline after a disk error`,
-        { cause: error },
-      );
-      this.rejectWaiters(this.failure);
-    }
-    return this.failure;
+    const first = replications[0];
+    const last = replications[replications.length - 1];
+    assert(first !== undefined && last !== undefined, 'one replication per batch');
+    const translate = (error: unknown): never => {
+      throw this.translate(error);
+    };
+    const written = Promise.all(replications.map((r) => r.appended)).then(
+      () => undefined,
+      translate,
+    );
+    const committed = Promise.all(replications.map((r) => r.committed)).then(
+      () => undefined,
+      translate,
+    );
+    // acks decides which of the two anyone waits for.
+    written.catch(() => undefined);
+    committed.catch(() => undefined);
+    return {
+      baseOffset: first.entry.baseOffset,
+      lastOffset: last.entry.lastOffset,
+      written,
+      committed,
+    };
   }
 
   /** Throws OFFSET_OUT_OF_RANGE unless logStartOffset <= offset <= logEndOffset. */
   checkOffset(offset: number): void {
-    this.checkUsable();
+    this.checkLeader();
     if (offset < this.logStartOffset || offset > this.logEndOffset) {
       throw new BrookError(
         'OFFSET_OUT_OF_RANGE',
@@ -161,21 +165,11 @@ export class Partition {
     }
   }
 
-  /**
-   * Deletes whole segments past retention, never above the high watermark (records not yet
-   * visible to consumers are never removed). Returns the number of segments deleted.
-   */
-  async applyRetention(): Promise<number> {
-    this.checkUsable();
-    const result = await this.log.applyRetention({ upToOffset: this.highWatermark });
-    return result.deletedSegments;
-  }
-
   /** The first record at or after `timestampMs`, from the log's time index. */
   async offsetForTimestamp(
     timestampMs: number,
   ): Promise<{ offset: number; timestamp: number } | undefined> {
-    this.checkUsable();
+    this.checkLeader();
     return this.log.offsetForTimestamp(timestampMs);
   }
 
@@ -188,11 +182,11 @@ export class Partition {
 
   /**
    * Resolves once the high watermark passes `offset` (at once if it already has), or when
-   * `signal` aborts; rejects when the partition closes or fails. Timeouts are the caller's
-   * job, through the signal.
+   * `signal` aborts; rejects when the replica stops leading, closes or fails. Timeouts are the
+   * caller's job, through the signal.
    */
   waitForData(offset: number, signal: AbortSignal): Promise<void> {
-    this.checkUsable();
+    this.checkLeader();
     if (offset < this.highWatermark || signal.aborted) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
@@ -215,16 +209,83 @@ export class Partition {
     });
   }
 
-  private rejectWaiters(error: BrookError): void {
-    for (const waiter of this.waiters) waiter.reject(error);
-    this.waiters.clear();
+  /** The replica moved (a Ready was processed) or closed: wake or end the waiting readers. */
+  private changed(): void {
+    if (this.waiters.size === 0) {
+      if (this.hosted.closed) this.unsubscribe();
+      return;
+    }
+    let failure: BrookError | null = null;
+    try {
+      this.checkLeader();
+    } catch (error) {
+      failure = isBrookError(error) ? error : this.translate(error);
+    }
+    if (failure !== null) {
+      for (const waiter of this.waiters) waiter.reject(failure);
+      this.waiters.clear();
+      if (this.hosted.closed) this.unsubscribe();
+      return;
+    }
+    const highWatermark = this.highWatermark;
+    for (const waiter of this.waiters) {
+      if (waiter.offset < highWatermark) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
   }
 
-  /** Stops serving: waiting readers get `reason`; then the log is flushed and closed. */
-  async close(reason: BrookError): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.rejectWaiters(reason);
-    await this.log.close();
+  /** A replica error as the client should see it (NOT_LEADER with where to go instead). */
+  private translate(error: unknown): BrookError {
+    if (isReplicaError(error, 'NOT_LEADER') || isReplicaError(error, 'TERM_MISMATCH')) {
+      return this.notLeader(error.leader ?? this.hosted.knownLeader());
+    }
+    if (isReplicaError(error, 'TRANSFER_IN_PROGRESS')) return this.notLeader(null);
+    if (isReplicaError(error, 'REPLICA_CLOSED')) return this.closedError();
+    if (isReplicaError(error, 'REPLICA_FAILED')) return this.storageError(error.message);
+    if (isBrookError(error)) return error;
+    return new BrookError('UNKNOWN', `partition ${this.topic}-${this.index}: ${describe(error)}`, {
+      cause: error,
+    });
   }
+
+  private notLeader(leader: BrokerId | null): BrookError {
+    const known = this.leaderOf(leader);
+    const details: Record<string, string> = {
+      topic: this.topic,
+      partition: String(this.index),
+      'leader-id': String(known.id),
+    };
+    if (known.address !== null) details['leader-address'] = known.address;
+    const where =
+      known.id < 0
+        ? 'no leader is known yet'
+        : `broker ${known.id} leads it (${known.address ?? 'address unknown'})`;
+    return new BrookError(
+      'NOT_LEADER',
+      `this broker does not lead partition ${this.topic}-${this.index}: ${where}`,
+      { details },
+    );
+  }
+
+  private closedError(): BrookError {
+    if (!this.topicExists()) {
+      return new BrookError('UNKNOWN_TOPIC', `topic ${this.topic} was deleted or is closing`, {
+        details: { topic: this.topic },
+      });
+    }
+    return this.notLeader(null);
+  }
+
+  private storageError(failure: string): BrookError {
+    return new BrookError(
+      'STORAGE_ERROR',
+      `partition ${this.topic}-${this.index} is offline after a disk error: ${failure}`,
+    );
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

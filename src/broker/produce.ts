@@ -1,11 +1,16 @@
 /**
- * The produce path: validate what a client sent, turn plain records into a batch, append, and
- * answer according to acks.
+ * The produce path: validate what a client sent, turn plain records into a batch, replicate,
+ * and answer according to acks: `none` at once, `leader` once the batches are written to the
+ * leader's log, `all` once a quorum committed them (the high watermark passed them).
  *
- * Everything is checked before anything is appended, so a request is all or nothing: a bad
+ * Everything is checked before anything is proposed, so a request is all or nothing: a bad
  * batch in the middle of a request leaves the log untouched. Raw batches stay as bytes: the
- * broker checks their framing and CRC, rewrites baseOffset and the leader epoch in place, and
- * appends them (ARCHITECTURE.md, decision 1).
+ * broker checks their framing and CRC, the replica rewrites baseOffset and the leader epoch in
+ * place, and the same bytes are appended and replicated (ARCHITECTURE.md, decision 1).
+ *
+ * Timeouts never claim "not written": a batch proposed and not acknowledged in time may still
+ * commit. acks=all answers NOT_ENOUGH_REPLICAS (retriable) when no quorum acknowledged it in
+ * time; a replica that lost leadership after appending answers REQUEST_TIMED_OUT.
  */
 import { BrookError } from '../protocol/errors.js';
 import {
@@ -16,7 +21,6 @@ import {
   type RecordInput,
 } from '../protocol/record-batch.js';
 import type { Broker } from './broker.js';
-import { SINGLE_BROKER_EPOCH } from './broker.js';
 import type { TopicConfig } from './topic-config.js';
 
 export type AcksMode = 'none' | 'leader' | 'all';
@@ -43,6 +47,8 @@ const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
 export async function produce(broker: Broker, input: ProduceInput): Promise<ProduceResult> {
   const topic = await broker.topicForProduce(input.topic);
   const partition = broker.partition(input.topic, input.partition);
+  // Before the work of validating: a client with stale metadata learns where to go at once.
+  partition.checkLeader();
   const now = broker.options.clock.nowMs();
   const batches = await batchesOf(
     input,
@@ -56,18 +62,17 @@ export async function produce(broker: Broker, input: ProduceInput): Promise<Prod
     if (logAppendTime) setLogAppendTime(batch.bytes, 0, now);
     recordCount += batch.recordCount;
   }
-  const appended = partition.append(
-    batches.map((batch) => batch.bytes),
-    SINGLE_BROKER_EPOCH,
-  );
-  if (input.acks === 'none') {
-    appended.durable.catch(() => undefined);
-    appended.written.catch(() => undefined);
+  const appended = partition.append(batches.map((batch) => batch.bytes));
+  const timeoutMs = timeoutOf(broker, input.timeoutMs);
+  if (input.acks === 'leader') {
+    await withTimeout(appended.written, timeoutMs, () => notWrittenInTime(input, timeoutMs));
+  } else if (input.acks === 'all') {
+    await withTimeout(appended.committed, timeoutMs, () => noQuorumInTime(input, timeoutMs));
   }
-  const range = input.acks === 'none' ? { baseOffset: -1, lastOffset: -1 } : await appended.written;
-  if (input.acks === 'all') {
-    await withTimeout(appended.durable, timeoutOf(broker, input.timeoutMs), input);
-  }
+  const range =
+    input.acks === 'none'
+      ? { baseOffset: -1, lastOffset: -1 }
+      : { baseOffset: appended.baseOffset, lastOffset: appended.lastOffset };
   return {
     ...range,
     logAppendTimeMs: logAppendTime ? now : -1,
@@ -141,21 +146,31 @@ function checkBatchSize(size: number, config: TopicConfig): void {
   }
 }
 
+function noQuorumInTime(input: ProduceInput, timeoutMs: number): BrookError {
+  return new BrookError(
+    'NOT_ENOUGH_REPLICAS',
+    `partition ${input.topic}-${input.partition} could not reach a quorum of its replicas ` +
+      `within ${timeoutMs} ms; the records are on the leader and may still commit`,
+    { details: { topic: input.topic, partition: String(input.partition) } },
+  );
+}
+
+function notWrittenInTime(input: ProduceInput, timeoutMs: number): BrookError {
+  return new BrookError(
+    'REQUEST_TIMED_OUT',
+    `produce to ${input.topic}-${input.partition} was not written within ${timeoutMs} ms; ` +
+      'it may still be',
+  );
+}
+
 async function withTimeout(
   promise: Promise<void>,
   timeoutMs: number,
-  input: ProduceInput,
+  onTimeout: () => BrookError,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new BrookError(
-          'REQUEST_TIMED_OUT',
-          `produce to ${input.topic}-${input.partition} was not acknowledged within ${timeoutMs} ms`,
-        ),
-      );
-    }, timeoutMs);
+    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
   });
   try {
     await Promise.race([promise, timeout]);

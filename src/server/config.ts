@@ -6,13 +6,22 @@
  * Example file:
  *   { "id": 1, "dataDir": "/var/lib/brook", "listen": "0.0.0.0:9092",
  *     "advertisedAddress": "brook-0.brook:9092", "logLevel": "info",
+ *     "peers": "1@brook-0.brook:9092,2@brook-1.brook:9092,3@brook-2.brook:9092",
+ *     "timing": { "tickMs": 50, "replicaLagTimeMs": 10000 },
  *     "topicDefaults": { "retention.ms": "86400000" }, "limits": { "requestBytesMax": 16777216 } }
+ *
+ * `peers` (the controller voters, Kafka's `id@host:port` list, or an array of { id, address })
+ * left out makes a cluster of one: this broker is its own controller. `timing` holds the keys
+ * of ClusterTiming (cluster/types.ts); the ones left out keep their defaults.
  */
 import { readFileSync } from 'node:fs';
 import { BrookError } from '../protocol/errors.js';
 import { assertLimits, defaultLimits, type Limits } from '../util/limits.js';
 import { LOG_LEVELS, type LogLevel } from '../runtime/logger.js';
 import { topicDefaultsFrom } from '../broker/topic-config.js';
+import { DEFAULT_CLUSTER_TIMING } from '../cluster/types.js';
+import type { ClusterTiming, PeerAddress } from '../cluster/types.js';
+import { asBrokerId } from '../util/brand.js';
 
 export interface BrokerConfig {
   readonly id: number;
@@ -23,6 +32,11 @@ export interface BrokerConfig {
   readonly logLevel: LogLevel;
   readonly autoCreateTopics: boolean;
   readonly defaultPartitions: number;
+  /** Replicas per partition when a topic is created with replication factor 0. */
+  readonly defaultReplicationFactor: number;
+  /** The controller voters; undefined: a cluster of one (this broker). */
+  readonly peers: readonly PeerAddress[] | undefined;
+  readonly timing: ClusterTiming;
   readonly retentionCheckIntervalMs: number;
   readonly shutdownTimeoutMs: number;
   /** Topic configuration defaults, with the topic keys (`retention.ms`, ...). */
@@ -38,6 +52,9 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logLevel: 'info',
   autoCreateTopics: false,
   defaultPartitions: 1,
+  defaultReplicationFactor: 1,
+  peers: undefined,
+  timing: DEFAULT_CLUSTER_TIMING,
   retentionCheckIntervalMs: 60_000,
   shutdownTimeoutMs: 10_000,
   topicDefaults: {},
@@ -99,6 +116,58 @@ function parseTopicDefaults(value: unknown): Record<string, string> {
   return defaults;
 }
 
+/** `1@host:port,2@host:port` or [{ id, address }]: distinct ids and addresses. */
+export function parsePeers(value: unknown, key = 'peers'): PeerAddress[] {
+  const entries: unknown[] =
+    typeof value === 'string'
+      ? value.split(',').map((entry) => entry.trim())
+      : (value as unknown[]);
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw configError(`config ${key} must list the controller voters as ID@HOST:PORT,...`);
+  }
+  const peers = entries.map((entry) => {
+    if (typeof entry === 'string') {
+      const at = entry.indexOf('@');
+      if (at <= 0 || !/^\d+$/.test(entry.slice(0, at))) {
+        throw configError(`config ${key}: "${entry}" is not ID@HOST:PORT`);
+      }
+      return { id: Number(entry.slice(0, at)), address: entry.slice(at + 1) };
+    }
+    const record = (entry ?? {}) as Record<string, unknown>;
+    return { id: record['id'], address: record['address'] };
+  });
+  const result = peers.map((peer) => ({
+    id: asBrokerId(expectInteger(`${key}.id`, peer.id, 0)),
+    address: checkAddress(`${key}.address`, expectString(`${key}.address`, peer.address)),
+  }));
+  if (new Set(result.map((peer) => peer.id)).size !== result.length) {
+    throw configError(`config ${key}: a broker id appears twice`);
+  }
+  if (new Set(result.map((peer) => peer.address)).size !== result.length) {
+    throw configError(`config ${key}: an address appears twice`);
+  }
+  return result;
+}
+
+function parseTiming(value: unknown): ClusterTiming {
+  if (typeof value !== 'object' || value === null)
+    throw configError('config timing must be an object');
+  const timing: Record<string, number> = { ...DEFAULT_CLUSTER_TIMING };
+  for (const [key, raw] of Object.entries(value)) {
+    if (!(key in DEFAULT_CLUSTER_TIMING)) {
+      throw configError(
+        `unknown timing key ${key}; known: ${Object.keys(DEFAULT_CLUSTER_TIMING).join(', ')}`,
+      );
+    }
+    timing[key] = expectInteger(`timing.${key}`, raw, 1);
+  }
+  const result = timing as unknown as ClusterTiming;
+  if (result.heartbeatTicks >= result.electionTicks) {
+    throw configError('timing.heartbeatTicks must be below timing.electionTicks');
+  }
+  return result;
+}
+
 type Parser = (value: unknown, key: string) => unknown;
 const PARSERS: Record<keyof BrokerConfig, Parser> = {
   id: (value, key) => expectInteger(key, value, 0),
@@ -116,6 +185,9 @@ const PARSERS: Record<keyof BrokerConfig, Parser> = {
     return value;
   },
   defaultPartitions: (value, key) => expectInteger(key, value, 1),
+  defaultReplicationFactor: (value, key) => expectInteger(key, value, 1),
+  peers: (value, key) => parsePeers(value, key),
+  timing: parseTiming,
   retentionCheckIntervalMs: (value, key) => expectInteger(key, value, 1),
   shutdownTimeoutMs: (value, key) => expectInteger(key, value, 0),
   topicDefaults: parseTopicDefaults,

@@ -195,12 +195,12 @@ export function dataService(
     }),
     GetMetadata: unary('GetMetadata', logger, (request) => {
       const names = request.topics.length === 0 ? undefined : request.topics;
-      const topics = (names ?? broker.listTopics().map((topic) => topic.record.name)).map((name) =>
-        broker.describe(broker.topic(name)),
+      const topics = (names ?? broker.listTopics().map((topic) => topic.name)).map((name) =>
+        broker.describe(broker.topic(name).assignment),
       );
       return Promise.resolve({
         clusterId: broker.clusterId,
-        brokers: [{ id: broker.brokerId, address: broker.advertisedAddress }],
+        brokers: brokersOf(broker),
         topics: topics.map((topic) => ({
           name: topic.name,
           partitions: topic.partitions.map((partition) => ({
@@ -213,6 +213,20 @@ export function dataService(
       });
     }),
   };
+}
+
+/**
+ * Every registered broker, and this one even before its registration is applied (a client
+ * that bootstrapped here must be able to come back).
+ */
+function brokersOf(broker: Broker): { id: number; address: string }[] {
+  const brokers: { id: number; address: string }[] = broker.metadata
+    .brokers()
+    .map((registration) => ({ id: registration.id, address: registration.address }));
+  if (!brokers.some((known) => known.id === broker.brokerId) && broker.advertisedAddress !== '') {
+    brokers.push({ id: broker.brokerId, address: broker.advertisedAddress });
+  }
+  return brokers.sort((a, b) => a.id - b.id);
 }
 
 async function* mapAsync<T, U>(source: AsyncIterable<T>, map: (value: T) => U): AsyncGenerator<U> {

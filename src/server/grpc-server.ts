@@ -1,6 +1,10 @@
 /**
- * The broker's gRPC endpoint: Brook's public services, the standard grpc.health.v1 service
- * (Kubernetes probes) and server reflection (grpcurl without the proto files).
+ * The broker's gRPC endpoint: Brook's public services, the internal ones other brokers call
+ * (Raft traffic, the controller's), the standard grpc.health.v1 service (Kubernetes probes)
+ * and server reflection (grpcurl without the proto files; public services only).
+ *
+ * Health stays NOT_SERVING after `listen` (peers can already reach the internal services while
+ * the broker starts) until the composition root calls `setServing`.
  *
  * Limits are enforced by grpc-js before a message is buffered: a request larger than
  * `requestBytesMax` is refused with RESOURCE_EXHAUSTED from its length prefix.
@@ -25,9 +29,21 @@ import {
 import type { Limits } from '../util/limits.js';
 import { MiB } from '../util/limits.js';
 import type { Logger } from '../util/ports.js';
+import type { AdminServiceHandlers } from '../protocol/gen/brook/v1/AdminService.js';
 import type { Broker } from '../broker/broker.js';
-import { adminService } from './admin-service.js';
 import { dataService } from './data-service.js';
+
+export interface BrookServerOptions {
+  readonly broker: Broker;
+  readonly limits: Limits;
+  readonly logger: Logger;
+  /** The AdminService handlers (admin-service.ts, wrapped for forwarding in a cluster). */
+  readonly admin: AdminServiceHandlers;
+  /** Registers the internal services (peer traffic, controller) on the server. */
+  readonly internal: readonly ((server: grpc.Server) => void)[];
+  /** Called when shutdown starts: ends long-lived internal streams (peer traffic). */
+  readonly onShutdown?: readonly (() => void)[];
+}
 
 const SERVICES = ['', 'brook.v1.DataService', 'brook.v1.AdminService'];
 
@@ -40,11 +56,15 @@ export class BrookServer {
   private readonly longPolls = new Set<AbortController>();
   private readonly healthWatches = new Set<grpc.ServerWritableStream<unknown, unknown>>();
 
-  constructor(
-    broker: Broker,
-    private readonly limits: Limits,
-    private readonly logger: Logger,
-  ) {
+  private readonly limits: Limits;
+  private readonly logger: Logger;
+  private readonly onShutdown: readonly (() => void)[];
+
+  constructor(options: BrookServerOptions) {
+    const { broker, limits, logger } = options;
+    this.limits = limits;
+    this.logger = logger;
+    this.onShutdown = options.onShutdown ?? [];
     this.server = new grpc.Server({
       'grpc.max_receive_message_length': limits.requestBytesMax,
       'grpc.max_send_message_length': limits.fetchBytesMax + 1 * MiB,
@@ -61,7 +81,8 @@ export class BrookServer {
       proto.brook.v1.DataService.service,
       dataService(broker, logger, registry),
     );
-    this.server.addService(proto.brook.v1.AdminService.service, adminService(broker, logger));
+    this.server.addService(proto.brook.v1.AdminService.service, options.admin);
+    for (const register of options.internal) register(this.server);
     this.health.addToServer({
       addService: (service, implementation) => {
         const watch = implementation['watch'] as grpc.handleServerStreamingCall<unknown, unknown>;
@@ -102,11 +123,15 @@ export class BrookServer {
         else reject(error);
       });
     });
-    for (const name of SERVICES) this.health.setStatus(name, 'SERVING');
     const host = address.slice(0, address.lastIndexOf(':'));
     const bound = `${host}:${port}`;
     this.logger.info({ address: bound }, 'listening');
     return bound;
+  }
+
+  /** Health goes SERVING: the broker is ready for clients. */
+  setServing(): void {
+    for (const name of SERVICES) this.health.setStatus(name, 'SERVING');
   }
 
   async shutdown(timeoutMs: number): Promise<void> {
@@ -116,6 +141,7 @@ export class BrookServer {
     for (const controller of this.longPolls) controller.abort();
     for (const call of this.healthWatches) call.emit('error', toServiceError(reason));
     this.healthWatches.clear();
+    for (const hook of this.onShutdown) hook();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.logger.warn({ timeoutMs }, 'calls still running at shutdown; closing them');

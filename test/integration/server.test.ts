@@ -127,7 +127,8 @@ describe('topics (AdminService)', () => {
         leader: 1,
         replicas: [1],
         isr: [1],
-        leaderEpoch: 0,
+        // The Raft term of the partition's first leader (0 was the single broker's stub).
+        leaderEpoch: 1,
         highWatermark: 0,
         logStartOffset: 0,
         sizeBytes: expect.any(Number) as number,
@@ -324,7 +325,7 @@ describe('topics (AdminService)', () => {
           partition,
           leader: 1,
           replicas: [1],
-          leaderEpoch: 0,
+          leaderEpoch: 1,
         })),
       },
     ]);

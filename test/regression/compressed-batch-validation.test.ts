@@ -10,36 +10,28 @@
  */
 import { compress as zstdCompress } from '@mongodb-js/zstd';
 import { describe, expect, it } from 'vitest';
-import { Broker } from '../../src/broker/broker.js';
+import type { Broker } from '../../src/broker/broker.js';
 import { fetch } from '../../src/broker/fetch.js';
 import { produce } from '../../src/broker/produce.js';
-import { DEFAULT_TOPIC_CONFIG } from '../../src/broker/topic-config.js';
 import { Compression } from '../../src/protocol/compression.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
 import { BrookError } from '../../src/protocol/errors.js';
 import { encodeBatch } from '../../src/protocol/record-batch.js';
-import { defaultLimits } from '../../src/util/limits.js';
-import { silentLogger } from '../../src/util/ports.js';
-import { ManualClock } from '../support/manual-clock.js';
 import { MemoryFileSystem } from '../support/memory-file-system.js';
+import { openMemoryBroker, type MemoryBroker } from '../support/memory-broker.js';
 import { SeededRandom } from '../support/seeded-random.js';
 
+const opened: MemoryBroker[] = [];
+
 async function openBroker(): Promise<Broker> {
-  let next = 0;
-  const broker = await Broker.open({
-    brokerId: 1,
-    dataDirectory: '/data',
-    fs: new MemoryFileSystem(new SeededRandom(1)),
-    clock: new ManualClock(),
-    logger: silentLogger,
-    newId: () => `id-${next++}`,
-    topicDefaults: DEFAULT_TOPIC_CONFIG,
-    limits: { ...defaultLimits },
-    autoCreateTopics: false,
-    defaultPartitions: 1,
-  });
-  await broker.createTopic({ name: 'events', partitions: 1 });
-  return broker;
+  const running = await openMemoryBroker({ fs: new MemoryFileSystem(new SeededRandom(1)) });
+  opened.push(running);
+  await running.broker.createTopic({ name: 'events', partitions: 1 });
+  return running.broker;
+}
+
+async function closeAll(): Promise<void> {
+  for (const running of opened.splice(0)) await running.stop();
 }
 
 /** Rewrites recordCount / lastOffsetDelta of a batch and fixes its CRC (what a client can do). */
@@ -86,7 +78,7 @@ describe('regression: compressed batches are stored unchecked', () => {
       expect.soft(read).toBe('readable');
     }
     expect(outcome).toBe('CORRUPT_MESSAGE');
-    await broker.close();
+    await closeAll();
   });
 
   it('refuses a zstd batch that inflates far beyond decompressedBytesMax', async () => {
@@ -105,6 +97,6 @@ describe('regression: compressed batches are stored unchecked', () => {
       (error: unknown) => String(error),
     );
     expect(outcome).not.toBe('accepted');
-    await broker.close();
+    await closeAll();
   });
 });

@@ -1,48 +1,58 @@
 /**
- * Regression test; the bug it guards against (found in review, now fixed): Broker.createTopic saves topic.json first, then opens the partition logs. When an
- * open fails part-way (EMFILE with many partitions: 3 descriptors per segment, kept open for
- * the segment's life), the call fails, the topic is not served, the logs already opened stay
- * open (descriptors leak), and topic.json stays on disk: the next start opens the topic again,
- * so a permanent cause (EMFILE) makes the broker fail at every start. Reproduced for real with
- * `ulimit -n 256` and `brook topic create wide --partitions 100`.
+ * Regression test; the bug it guarded against (found in review, fixed, then redesigned): a topic creation whose partition logs failed to open part-way (EMFILE
+ * with many partitions: 3 descriptors per segment, kept open for the segment's life) left the
+ * logs already opened open (descriptors leaked) and the topic on disk, so a permanent cause made
+ * the broker fail at every start. Reproduced for real with `ulimit -n 256` and
+ * `brook topic create wide --partitions 100`.
+ *
+ * Since topics live in the controller's log, creating a topic is a metadata change, and each
+ * broker opens its partition replicas from it. The guarantees now: a replica that fails to open
+ * is retried (not leaked, not fatal), the topic and its other partitions serve meanwhile, and a
+ * restart with the same fault still starts the broker.
  */
 import { describe, expect, it } from 'vitest';
-import { Broker } from '../../src/broker/broker.js';
-import { DEFAULT_TOPIC_CONFIG } from '../../src/broker/topic-config.js';
-import { defaultLimits } from '../../src/util/limits.js';
-import { silentLogger } from '../../src/util/ports.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { produce } from '../../src/broker/produce.js';
 import { MemoryFileSystem } from '../support/memory-file-system.js';
+import { openMemoryBroker } from '../support/memory-broker.js';
 import { SeededRandom } from '../support/seeded-random.js';
 
-function open(fs: MemoryFileSystem): Promise<Broker> {
-  let next = 0;
-  return Broker.open({
-    brokerId: 1,
-    dataDirectory: '/data',
-    fs,
-    clock: new ManualClock(),
-    logger: silentLogger,
-    newId: () => `id-${next++}`,
-    topicDefaults: DEFAULT_TOPIC_CONFIG,
-    limits: { ...defaultLimits },
-    autoCreateTopics: false,
-    defaultPartitions: 1,
+const produceTo = (broker: Parameters<typeof produce>[0], partition: number) =>
+  produce(broker, {
+    topic: 'wide',
+    partition,
+    acks: 'all',
+    timeoutMs: 0,
+    data: { records: [{ value: Buffer.from(`p${partition}`) }] },
   });
-}
 
-describe('regression: a failed topic creation', () => {
-  it('leaves nothing behind that a restart would bring back', async () => {
+describe('regression: a partition replica that fails to open', () => {
+  it('is retried; the topic serves meanwhile, and a restart with the fault still starts', async () => {
     const fs = new MemoryFileSystem(new SeededRandom(3));
-    const broker = await open(fs);
+    const first = await openMemoryBroker({ fs });
     fs.failOperation({ nth: 1, kinds: ['open'], pathIncludes: '/wide/2/', code: 'EMFILE' });
-    const created = await broker.createTopic({ name: 'wide', partitions: 4 }).then(
-      () => 'created',
-      (error: unknown) => String(error),
-    );
-    expect(created).toMatch(/EMFILE/);
-    expect(broker.listTopics().map((topic) => topic.record.name)).toEqual([]);
-    const restarted = await open(fs.restart());
-    expect(restarted.listTopics().map((topic) => topic.record.name)).toEqual([]);
+    const created = await first.broker.createTopic({ name: 'wide', partitions: 4 });
+    expect(created.partitions.map((partition) => partition.leader)).toEqual([1, 1, 1, 1]);
+    for (const partition of [0, 1, 2, 3]) {
+      expect((await produceTo(first.broker, partition)).baseOffset).toBe(0);
+    }
+    await first.stop();
+
+    const disk = fs.restart();
+    disk.failOperation({ nth: 1, kinds: ['open'], pathIncludes: '/wide/2/', code: 'EMFILE' });
+    const second = await openMemoryBroker({ fs: disk });
+    try {
+      expect(second.broker.listTopics().map((topic) => topic.name)).toEqual(['wide']);
+      expect((await produceTo(second.broker, 0)).baseOffset).toBe(1);
+      // Partition 2 comes back on a retry of its failed open.
+      let outcome: unknown;
+      for (let attempt = 0; attempt < 100; attempt++) {
+        outcome = await produceTo(second.broker, 2).catch((error: unknown) => error);
+        if (!(outcome instanceof Error)) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(outcome).toMatchObject({ baseOffset: 1 });
+    } finally {
+      await second.stop();
+    }
   });
 });

@@ -5,13 +5,9 @@
  * offline as partition.ts promises.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Broker } from '../../src/broker/broker.js';
 import { produce } from '../../src/broker/produce.js';
-import { DEFAULT_TOPIC_CONFIG } from '../../src/broker/topic-config.js';
-import { defaultLimits } from '../../src/util/limits.js';
-import { silentLogger } from '../../src/util/ports.js';
-import { ManualClock } from '../support/manual-clock.js';
 import { MemoryFileSystem } from '../support/memory-file-system.js';
+import { openMemoryBroker } from '../support/memory-broker.js';
 import { SeededRandom } from '../support/seeded-random.js';
 
 const unhandled: unknown[] = [];
@@ -23,22 +19,6 @@ afterEach(() => {
   process.off('unhandledRejection', onUnhandled);
 });
 
-async function openBroker(fs: MemoryFileSystem): Promise<Broker> {
-  let next = 0;
-  return Broker.open({
-    brokerId: 1,
-    dataDirectory: '/data',
-    fs,
-    clock: new ManualClock(),
-    logger: silentLogger,
-    newId: () => `id-${next++}`,
-    topicDefaults: DEFAULT_TOPIC_CONFIG,
-    limits: { ...defaultLimits },
-    autoCreateTopics: false,
-    defaultPartitions: 1,
-  });
-}
-
 describe('regression: produce on a failing disk', () => {
   for (const [acks, kind] of [
     ['leader', 'sync'],
@@ -48,9 +28,11 @@ describe('regression: produce on a failing disk', () => {
       process.on('unhandledRejection', onUnhandled);
       unhandled.length = 0;
       const fs = new MemoryFileSystem(new SeededRandom(1));
-      const broker = await openBroker(fs);
+      const running = await openMemoryBroker({ fs });
+      const { broker } = running;
       await broker.createTopic({ name: 'events', partitions: 1 });
-      fs.failOperation({ nth: 1, kinds: [kind], pathIncludes: '.log' });
+      // The partition's segment file (not the controller's log).
+      fs.failOperation({ nth: 1, kinds: [kind], pathIncludes: '/topics/events/0/0000' });
       const outcome = await produce(broker, {
         topic: 'events',
         partition: 0,
@@ -62,6 +44,7 @@ describe('regression: produce on a failing disk', () => {
         (error: unknown) => String(error),
       );
       await new Promise((resolve) => setTimeout(resolve, 50));
+      await running.stop();
       expect(outcome).toBeDefined();
       expect(unhandled.map(String)).toEqual([]);
     });

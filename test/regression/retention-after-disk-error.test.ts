@@ -1,36 +1,23 @@
 /**
- * Regression test; the bug it guards against (found in review, now fixed): Broker.applyRetention awaits every partition in turn without catching. One partition
+ * Regression test; the bug it guards against (found in review, now fixed): retention awaited every partition in turn without catching. One partition
  * that failed its disk (STORAGE_ERROR for good, by design) throws on every run, so retention
  * never reaches the partitions after it: the disk fills up. (A topic deleted during a run
- * does the same through PartitionLog's closed-log assertion.)
+ * does the same through PartitionLog's closed-log assertion.) Retention now runs in the
+ * replica manager, through each replica's compaction.
  */
 import { describe, expect, it } from 'vitest';
-import { Broker } from '../../src/broker/broker.js';
 import { produce } from '../../src/broker/produce.js';
-import { DEFAULT_TOPIC_CONFIG } from '../../src/broker/topic-config.js';
-import { defaultLimits } from '../../src/util/limits.js';
-import { silentLogger } from '../../src/util/ports.js';
-import { ManualClock } from '../support/manual-clock.js';
 import { MemoryFileSystem } from '../support/memory-file-system.js';
+import { openMemoryBroker } from '../support/memory-broker.js';
+import { OffsetClock } from '../support/offset-clock.js';
 import { SeededRandom } from '../support/seeded-random.js';
 
 describe('regression: retention after one partition failed', () => {
   it('still applies retention to the healthy partitions', async () => {
     const fs = new MemoryFileSystem(new SeededRandom(1));
-    const clock = new ManualClock();
-    let next = 0;
-    const broker = await Broker.open({
-      brokerId: 1,
-      dataDirectory: '/data',
-      fs,
-      clock,
-      logger: silentLogger,
-      newId: () => `id-${next++}`,
-      topicDefaults: DEFAULT_TOPIC_CONFIG,
-      limits: { ...defaultLimits },
-      autoCreateTopics: false,
-      defaultPartitions: 1,
-    });
+    const clock = new OffsetClock();
+    const running = await openMemoryBroker({ fs, clock });
+    const { broker } = running;
     await broker.createTopic({ name: 'a-broken', partitions: 1 });
     await broker.createTopic({
       name: 'b-healthy',
@@ -50,9 +37,11 @@ describe('regression: retention after one partition failed', () => {
     await send('a-broken', 'all').catch(() => undefined);
     clock.advance(10 * 24 * 3600 * 1000);
     const before = broker.partition('b-healthy', 0).log.segmentCount;
-    const deleted = await broker.applyRetention().catch((error: unknown) => String(error));
+    const deleted = await running.core.replicas
+      .applyRetention()
+      .catch((error: unknown) => String(error));
     expect(before).toBeGreaterThan(1);
     expect(deleted).toBe(before - 1);
-    await broker.close().catch(() => undefined);
+    await running.stop();
   });
 });

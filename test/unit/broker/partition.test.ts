@@ -1,45 +1,33 @@
 /**
  * Partition: acknowledgement modes against a disk whose fsync we hold, the high watermark
- * following durability, and long-poll waiters that never leak.
+ * following durability (a partition of one replica commits once its entry is fsynced), and
+ * long-poll waiters that never leak.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Broker } from '../../../src/broker/broker.js';
+import type { Broker } from '../../../src/broker/broker.js';
 import { fetch } from '../../../src/broker/fetch.js';
 import { produce, type AcksMode } from '../../../src/broker/produce.js';
-import { DEFAULT_TOPIC_CONFIG } from '../../../src/broker/topic-config.js';
-import { defaultLimits } from '../../../src/util/limits.js';
-import { silentLogger } from '../../../src/util/ports.js';
-import { ManualClock } from '../../support/manual-clock.js';
 import { MemoryFileSystem } from '../../support/memory-file-system.js';
+import { openMemoryBroker, type MemoryBroker } from '../../support/memory-broker.js';
 import { SeededRandom } from '../../support/seeded-random.js';
 
 let fs: MemoryFileSystem;
+let running: MemoryBroker;
 let broker: Broker;
-/** Fsyncs of segment logs wait here until the test releases them. */
+/** Fsyncs of the partition's segment logs wait here until the test releases them. */
 let heldSyncs: (() => void)[] = [];
 let holdSyncs = false;
 
 beforeEach(async () => {
   fs = new MemoryFileSystem(new SeededRandom(7));
-  let id = 0;
-  broker = await Broker.open({
-    brokerId: 1,
-    dataDirectory: '/data',
-    fs,
-    clock: new ManualClock(),
-    logger: silentLogger,
-    newId: () => `id-${id++}`,
-    topicDefaults: DEFAULT_TOPIC_CONFIG,
-    limits: { ...defaultLimits },
-    autoCreateTopics: false,
-    defaultPartitions: 1,
-  });
+  running = await openMemoryBroker({ fs });
+  broker = running.broker;
   await broker.createTopic({ name: 'events', partitions: 1 });
   heldSyncs = [];
   holdSyncs = false;
   fs.setOperationDelay((operation) => {
-    if (!holdSyncs || operation.kind !== 'sync' || !operation.path.endsWith('.log'))
-      return undefined;
+    const partitionLog = operation.path.includes('/topics/') && operation.path.endsWith('.log');
+    if (!holdSyncs || operation.kind !== 'sync' || !partitionLog) return undefined;
     return new Promise<void>((resolve) => heldSyncs.push(resolve));
   });
 });
@@ -47,7 +35,7 @@ beforeEach(async () => {
 afterEach(async () => {
   holdSyncs = false;
   for (const release of heldSyncs.splice(0)) release();
-  await broker.close();
+  await running.stop();
 });
 
 const send = (acks: AcksMode) =>

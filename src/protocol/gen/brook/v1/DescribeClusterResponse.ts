@@ -18,6 +18,18 @@ export interface DescribeClusterResponse {
    * Brokers.
    */
   'brokers'?: (_brook_v1_BrokerStatus)[];
+  /**
+   * Partitions with no leader.
+   */
+  'offlinePartitions'?: (number);
+  /**
+   * Partitions whose in-sync replicas are fewer than their replicas.
+   */
+  'underReplicatedPartitions'?: (number);
+  /**
+   * Broker ids of the controller voters.
+   */
+  'controllerVoters'?: (number)[];
 }
 
 /**
@@ -36,4 +48,16 @@ export interface DescribeClusterResponse__Output {
    * Brokers.
    */
   'brokers': (_brook_v1_BrokerStatus__Output)[];
+  /**
+   * Partitions with no leader.
+   */
+  'offlinePartitions': (number);
+  /**
+   * Partitions whose in-sync replicas are fewer than their replicas.
+   */
+  'underReplicatedPartitions': (number);
+  /**
+   * Broker ids of the controller voters.
+   */
+  'controllerVoters': (number)[];
 }
