@@ -66,3 +66,54 @@ export function timePoint(value: string): number {
   }
   return parsed;
 }
+
+/** A controller voter named on the command line. */
+export interface PeerSpec {
+  readonly id: number;
+  readonly address: string;
+}
+
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+const BROKER_ID_MAX = 2_147_483_647;
+
+function isPort(text: string | undefined): boolean {
+  const port = Number(text);
+  return Number.isInteger(port) && port >= 1 && port <= 65_535;
+}
+
+/**
+ * The controller voters, in Kafka's `id@host:port[,id@host:port...]` form: ids are distinct
+ * integers, addresses distinct HOST:PORT with a port from 1 to 65535.
+ */
+export function peerList(value: string): PeerSpec[] {
+  const expected =
+    'expected ID@HOST:PORT[,ID@HOST:PORT...], e.g. 1@127.0.0.1:9092,2@127.0.0.1:9093';
+  const entries = value.split(',').map((entry) => entry.trim());
+  const peers = entries.map((entry) => {
+    const at = entry.indexOf('@');
+    const id = entry.slice(0, at);
+    const address = entry.slice(at + 1);
+    const match = HOST_PORT.exec(address);
+    if (at <= 0 || !/^\d+$/.test(id) || Number(id) > BROKER_ID_MAX || !isPort(match?.[2])) {
+      throw new InvalidArgumentError(`"${entry}" is not ID@HOST:PORT; ${expected}.`);
+    }
+    return { id: Number(id), address };
+  });
+  const ids = new Set(peers.map((peer) => peer.id));
+  const addresses = new Set(peers.map((peer) => peer.address));
+  if (ids.size !== peers.length) throw new InvalidArgumentError(`a broker id appears twice.`);
+  if (addresses.size !== peers.length) throw new InvalidArgumentError(`an address appears twice.`);
+  return peers;
+}
+
+/** Distinct broker ids, `1,2,4`. */
+export function brokerIdList(value: string): number[] {
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (!entries.every((entry) => /^\d+$/.test(entry) && Number(entry) <= BROKER_ID_MAX)) {
+    throw new InvalidArgumentError('expected broker ids, e.g. 1,2,4.');
+  }
+  const ids = entries.map(Number);
+  if (new Set(ids).size !== ids.length)
+    throw new InvalidArgumentError('a broker id appears twice.');
+  return ids;
+}

@@ -9,7 +9,10 @@
 import { Command, CommanderError } from 'commander';
 import { isBrookError } from '../client/index.js';
 import { addBrokerCommands } from './commands/broker.js';
+import { addClusterCommands } from './commands/cluster.js';
 import { addConsumeCommand } from './commands/consume.js';
+import { addHealthCommand } from './commands/health.js';
+import { addPartitionCommands } from './commands/partition.js';
 import { addProduceCommand } from './commands/produce.js';
 import { addTopicCommands } from './commands/topic.js';
 import type { CliIo } from './io.js';
@@ -30,10 +33,13 @@ export function buildProgram(io: CliIo): Command {
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
     });
-  addBrokerCommands(program);
+  addBrokerCommands(program, io);
   addTopicCommands(program, io);
   addProduceCommand(program, io);
   addConsumeCommand(program, io);
+  addClusterCommands(program, io);
+  addPartitionCommands(program, io);
+  addHealthCommand(program, io);
   return program;
 }
 

@@ -56,15 +56,24 @@ export interface TopicSummary {
   readonly replicationFactor: number;
 }
 
+export interface BrokerStatus {
+  readonly id: number;
+  readonly address: string;
+  /** Whether the controller hears from it (a fenced or silent broker is not alive). */
+  readonly alive: boolean;
+}
+
 export interface ClusterDescription {
   readonly clusterId: string;
-  /** -1 when there is no controller leader. */
+  /** Broker id of the controller leader; -1 when there is none. */
   readonly controllerId: number;
-  readonly brokers: readonly {
-    readonly id: number;
-    readonly address: string;
-    readonly alive: boolean;
-  }[];
+  /** Broker ids of the controller's voters (the `--peers` brokers). */
+  readonly controllerVoters: readonly number[];
+  readonly brokers: readonly BrokerStatus[];
+  /** Partitions with no leader. */
+  readonly offlinePartitions: number;
+  /** Partitions whose in-sync replicas are fewer than their replicas. */
+  readonly underReplicatedPartitions: number;
 }
 
 export interface AlterConfigs {
@@ -185,8 +194,73 @@ export class Admin {
     return {
       clusterId: response.clusterId,
       controllerId: response.controllerId,
-      brokers: response.brokers.map(({ id, address, alive }) => ({ id, address, alive })),
+      controllerVoters: [...response.controllerVoters],
+      brokers: response.brokers
+        .map(({ id, address, alive }) => ({ id, address, alive }))
+        .sort((left, right) => left.id - right.id),
+      offlinePartitions: response.offlinePartitions,
+      underReplicatedPartitions: response.underReplicatedPartitions,
     };
+  }
+
+  /**
+   * Grows a topic to `count` partitions (partitions are never removed; INVALID_PARTITIONS when
+   * `count` is not larger than the current number). Existing keys may map to other partitions
+   * afterwards, as in Kafka.
+   */
+  async createPartitions(name: string, count: number): Promise<TopicDescription> {
+    if (!Number.isSafeInteger(count) || count < 1 || count > 1_000_000) {
+      throw new BrookError(
+        'INVALID_PARTITIONS',
+        `a partition count is an integer from 1 to 1000000, got ${describe(count)}`,
+      );
+    }
+    const response = await this.onTopic(name, () =>
+      this.call((connection, timeoutMs) =>
+        rpc.createPartitions(connection, { name, count }, { timeoutMs }),
+      ),
+    );
+    return toTopicDescription(response.topic, name);
+  }
+
+  /**
+   * Gives a partition a new replica set (broker ids; the first is the preferred leader). Answers
+   * once the controller has recorded it; the replicas move in the background: new ones join as
+   * learners, catch up, become voters, and replicas left out leave (watch describeTopic).
+   */
+  async reassignPartition(
+    name: string,
+    partition: number,
+    replicas: readonly number[],
+  ): Promise<TopicDescription> {
+    if (!Number.isSafeInteger(partition) || partition < 0) {
+      throw new BrookError(
+        'INVALID_PARTITION',
+        `a partition number is an integer >= 0, got ${describe(partition)}`,
+      );
+    }
+    const list: unknown = replicas;
+    if (
+      !Array.isArray(list) ||
+      replicas.length === 0 ||
+      !replicas.every((id) => Number.isSafeInteger(id) && id >= 0) ||
+      new Set(replicas).size !== replicas.length
+    ) {
+      throw new BrookError(
+        'INVALID_REPLICATION_FACTOR',
+        `replicas must be a non-empty list of distinct broker ids, got ${describe(replicas)}`,
+      );
+    }
+    const response = await this.onTopic(name, () =>
+      this.call((connection, timeoutMs) =>
+        rpc.reassignPartition(
+          connection,
+          { name, partition, replicas: [...replicas] },
+          { timeoutMs },
+        ),
+      ),
+    );
+    return toTopicDescription(response.topic, name);
   }
 
   /** Offsets of some (default: all) partitions: the log start, the high watermark, or the first at a time. */

@@ -11,6 +11,8 @@ import { BrookError } from '../protocol/errors.js';
 import type { AdminServiceClient } from '../protocol/gen/brook/v1/AdminService.js';
 import type { AlterTopicConfigRequest } from '../protocol/gen/brook/v1/AlterTopicConfigRequest.js';
 import type { AlterTopicConfigResponse__Output } from '../protocol/gen/brook/v1/AlterTopicConfigResponse.js';
+import type { CreatePartitionsRequest } from '../protocol/gen/brook/v1/CreatePartitionsRequest.js';
+import type { CreatePartitionsResponse__Output } from '../protocol/gen/brook/v1/CreatePartitionsResponse.js';
 import type { CreateTopicRequest } from '../protocol/gen/brook/v1/CreateTopicRequest.js';
 import type { CreateTopicResponse__Output } from '../protocol/gen/brook/v1/CreateTopicResponse.js';
 import type { DataServiceClient } from '../protocol/gen/brook/v1/DataService.js';
@@ -30,6 +32,8 @@ import type { ListTopicsRequest } from '../protocol/gen/brook/v1/ListTopicsReque
 import type { ListTopicsResponse__Output } from '../protocol/gen/brook/v1/ListTopicsResponse.js';
 import type { ProduceRequest } from '../protocol/gen/brook/v1/ProduceRequest.js';
 import type { ProduceResponse__Output } from '../protocol/gen/brook/v1/ProduceResponse.js';
+import type { ReassignPartitionRequest } from '../protocol/gen/brook/v1/ReassignPartitionRequest.js';
+import type { ReassignPartitionResponse__Output } from '../protocol/gen/brook/v1/ReassignPartitionResponse.js';
 import { fromServiceError, loadBrookProto } from '../protocol/grpc.js';
 import { MiB } from '../util/limits.js';
 import { abortReason } from './retry.js';
@@ -223,6 +227,28 @@ export const rpc = {
     unaryCall<DescribeClusterRequest, DescribeClusterResponse__Output>(
       (argument, metadata, callOptions, callback) =>
         connection.admin.describeCluster(argument, metadata, callOptions, callback),
+      request,
+      options,
+    ),
+  createPartitions: (
+    connection: BrokerConnection,
+    request: CreatePartitionsRequest,
+    options: CallOptions,
+  ) =>
+    unaryCall<CreatePartitionsRequest, CreatePartitionsResponse__Output>(
+      (argument, metadata, callOptions, callback) =>
+        connection.admin.createPartitions(argument, metadata, callOptions, callback),
+      request,
+      options,
+    ),
+  reassignPartition: (
+    connection: BrokerConnection,
+    request: ReassignPartitionRequest,
+    options: CallOptions,
+  ) =>
+    unaryCall<ReassignPartitionRequest, ReassignPartitionResponse__Output>(
+      (argument, metadata, callOptions, callback) =>
+        connection.admin.reassignPartition(argument, metadata, callOptions, callback),
       request,
       options,
     ),

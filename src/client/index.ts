@@ -15,6 +15,7 @@ export { Brook, type BrookOptions } from './brook.js';
 export {
   Admin,
   type AlterConfigs,
+  type BrokerStatus,
   type ClusterDescription,
   type ConfigEntry,
   type CreateTopicOptions,
@@ -22,6 +23,7 @@ export {
   type TopicDescription,
   type TopicSummary,
 } from './admin.js';
+export { checkHealth, type HealthCheckOptions, type HealthStatus } from './health.js';
 export { Producer } from './producer.js';
 export {
   producerDefaults,

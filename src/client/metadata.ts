@@ -9,6 +9,10 @@
  * - Concurrent look-ups of one topic share one request.
  * - A partition without a leader is reported as retriable NOT_LEADER so callers back off and
  *   ask again, exactly as if the broker had said so.
+ * - A NOT_LEADER that names the new leader (details `leader-id`, `leader-address`, optionally
+ *   `leader-epoch`) becomes a leader hint for that partition: requests go straight to the named
+ *   broker, without waiting for metadata, until the hint fails, a metadata answer shows a newer
+ *   leader epoch, or `LEADER_HINT_TTL_MS` passes. At most `LEADER_HINTS_MAX` hints are kept.
  *
  * It does not route data requests itself and never caches failures.
  */
@@ -59,6 +63,25 @@ interface Cached<T> {
 }
 
 const MAX_MESSAGE_BYTES_CONFIG = 'max.message.bytes';
+/** Deadline of the max.message.bytes look-up, and how long its fallback is trusted. */
+const DESCRIBE_TIMEOUT_MS = 5_000;
+const FALLBACK_TTL_MS = 10_000;
+
+/** How long a leader named by a NOT_LEADER answer is trusted over the cached metadata. */
+export const LEADER_HINT_TTL_MS = 10_000;
+/** Leader hints kept at most (the oldest go first); one per partition written or read. */
+export const LEADER_HINTS_MAX = 10_000;
+
+interface LeaderHint {
+  readonly address: string;
+  /** -1 when the answer did not say. */
+  readonly leaderEpoch: number;
+  readonly expiresAtMs: number;
+}
+
+function hintKey(topic: string, partition: number): string {
+  return `${partition}/${topic}`;
+}
 
 export function unknownTopic(topic: string, cause?: unknown): BrookError {
   return new BrookError('UNKNOWN_TOPIC', `unknown topic "${topic}"`, {
@@ -79,6 +102,7 @@ export class MetadataCache {
   private readonly topics = new Map<string, Cached<TopicInfo>>();
   private readonly maxMessageBytesByTopic = new Map<string, Cached<number>>();
   private readonly pending = new Map<string, Promise<TopicInfo>>();
+  private readonly leaderHints = new Map<string, LeaderHint>();
   private brokers = new Map<number, string>();
   private preferredAddress: string | undefined;
 
@@ -131,8 +155,27 @@ export class MetadataCache {
     }
     for (const topic of metadata.topics) {
       this.topics.set(topic.name, { value: topic, fetchedAtMs: nowMs });
+      this.dropOutdatedHints(topic);
     }
     return metadata;
+  }
+
+  /**
+   * Drops hints that this topic's fresh metadata makes useless: it names the same leader, or a
+   * leader of a newer epoch than the hint's. (A hint without an epoch stays until it fails or
+   * expires: metadata may come from a broker that has not heard of the new leader yet.)
+   */
+  private dropOutdatedHints(topic: TopicInfo): void {
+    if (this.leaderHints.size === 0) return;
+    for (const partition of topic.partitions) {
+      const key = hintKey(topic.name, partition.partition);
+      const hint = this.leaderHints.get(key);
+      if (hint === undefined || partition.leader < 0) continue;
+      const newer = hint.leaderEpoch >= 0 && partition.leaderEpoch > hint.leaderEpoch;
+      if (newer || this.brokers.get(partition.leader) === hint.address) {
+        this.leaderHints.delete(key);
+      }
+    }
   }
 
   /** The topic's metadata, from the cache when fresh. Throws UNKNOWN_TOPIC naming it. */
@@ -174,6 +217,12 @@ export class MetadataCache {
 
   /** host:port of the partition's leader. Throws INVALID_PARTITION or (retriable) NOT_LEADER. */
   async leaderAddress(topic: string, partition: number): Promise<string> {
+    const key = hintKey(topic, partition);
+    const hint = this.leaderHints.get(key);
+    if (hint !== undefined) {
+      if (Date.now() < hint.expiresAtMs) return hint.address;
+      this.leaderHints.delete(key);
+    }
     const info = await this.topic(topic);
     const partitionInfo = info.partitions.find((candidate) => candidate.partition === partition);
     if (partitionInfo === undefined) {
@@ -197,8 +246,65 @@ export class MetadataCache {
   }
 
   /**
-   * The topic's max.message.bytes (the largest batch it accepts), from DescribeTopic. When the
-   * broker cannot say, the documented default; the broker remains the final judge.
+   * Learns from a failed request to a partition's leader, sent to `triedAddress`: forgets the
+   * topic's metadata when the error says it may be stale, and when a NOT_LEADER names another
+   * broker as the leader, routes the partition's next requests there. Returns true in that last
+   * case (the caller may retry at once instead of backing off).
+   */
+  noteLeaderFailure(
+    topic: string,
+    partition: number,
+    error: BrookError,
+    triedAddress: string | undefined,
+  ): boolean {
+    if (isMetadataStale(error.code)) this.invalidate(topic);
+    const key = hintKey(topic, partition);
+    const hint = this.leaderHints.get(key);
+    if (hint !== undefined && hint.address === triedAddress) this.leaderHints.delete(key);
+    if (error.code !== 'NOT_LEADER') return false;
+    const address = this.hintedLeader(error.details, triedAddress);
+    if (address === undefined || address === triedAddress) return false;
+    const epoch = Number(error.details['leader-epoch']);
+    this.leaderHints.set(key, {
+      address,
+      leaderEpoch: Number.isSafeInteger(epoch) ? epoch : -1,
+      expiresAtMs: Date.now() + LEADER_HINT_TTL_MS,
+    });
+    this.pruneHints();
+    return true;
+  }
+
+  /** The address a NOT_LEADER's details name as the leader, if any usable. */
+  private hintedLeader(
+    details: Readonly<Record<string, string>>,
+    triedAddress: string | undefined,
+  ): string | undefined {
+    const address = details['leader-address'];
+    if (address !== undefined && ADDRESS.test(address)) {
+      return triedAddress === undefined ? address : reachableAddress(address, triedAddress);
+    }
+    const id = Number(details['leader-id']);
+    if (!Number.isSafeInteger(id) || id < 0) return undefined;
+    return this.brokers.get(id);
+  }
+
+  private pruneHints(): void {
+    if (this.leaderHints.size <= LEADER_HINTS_MAX) return;
+    const nowMs = Date.now();
+    for (const [key, hint] of this.leaderHints) {
+      if (hint.expiresAtMs <= nowMs) this.leaderHints.delete(key);
+    }
+    // Maps iterate in insertion order: the first entries are the oldest hints.
+    for (const key of this.leaderHints.keys()) {
+      if (this.leaderHints.size <= LEADER_HINTS_MAX) break;
+      this.leaderHints.delete(key);
+    }
+  }
+
+  /**
+   * The topic's max.message.bytes (the largest batch it accepts), from DescribeTopic. When no
+   * broker can say at once, the documented default for a short while; the broker remains the
+   * final judge.
    */
   async maxMessageBytes(topic: string): Promise<number> {
     const cached = this.maxMessageBytesByTopic.get(topic);
@@ -206,17 +312,18 @@ export class MetadataCache {
       return cached.value;
     }
     let value: number = defaultLimits.batchBytesMax;
+    // Kept for maxAgeMs when the broker said, for FALLBACK_TTL_MS when the default stands in.
+    let fetchedAtMs = Date.now();
     try {
-      const response = await retrying(
-        () =>
-          this.onAnyBroker((connection) =>
-            rpc.describeTopic(
-              connection,
-              { name: topic },
-              { timeoutMs: this.options.requestTimeoutMs },
-            ),
-          ),
-        this.retryContext('describe topic'),
+      // One pass over the brokers, no retries: the admin API needs the controller leader, and
+      // a producer must not wait for one (during a controller election, or without a quorum)
+      // just to learn a limit that the partition leader enforces anyway.
+      const response = await this.onAnyBroker((connection) =>
+        rpc.describeTopic(
+          connection,
+          { name: topic },
+          { timeoutMs: Math.min(this.options.requestTimeoutMs, DESCRIBE_TIMEOUT_MS) },
+        ),
       );
       const entry = response.topic?.configs.find(
         (config) => config.name === MAX_MESSAGE_BYTES_CONFIG,
@@ -226,8 +333,9 @@ export class MetadataCache {
     } catch (error) {
       if (isBrookError(error, 'UNKNOWN_TOPIC')) throw unknownTopic(topic, error);
       this.options.logger.warn({ topic, error }, 'could not read max.message.bytes; using default');
+      fetchedAtMs = Date.now() - this.options.maxAgeMs + FALLBACK_TTL_MS;
     }
-    this.maxMessageBytesByTopic.set(topic, { value, fetchedAtMs: Date.now() });
+    this.maxMessageBytesByTopic.set(topic, { value, fetchedAtMs });
     return value;
   }
 
@@ -264,6 +372,9 @@ function toClusterMetadata(
     })),
   };
 }
+
+/** host:port, hostname or IPv4 or [IPv6]. */
+const ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 /**
  * A broker listening on every interface may advertise 0.0.0.0 or [::], which is not an address

@@ -6,18 +6,18 @@
  * - A seek bumps the epoch and cancels the fetch in flight; anything fetched under an older
  *   epoch is discarded, so no record from before the seek is yielded after it.
  * - Retriable errors are retried with backoff (leader re-resolved after NOT_LEADER or an
- *   unreachable broker); anything else, or retries running out, stops this partition and is
+ *   unreachable broker, or at once at the leader a NOT_LEADER names); anything else, or retries running out, stops this partition and is
  *   reported to the consumer, which throws it from the iterator. A later seek restarts it.
  * - OFFSET_OUT_OF_RANGE is reported like any error unless `onOutOfRange` says to jump to the
  *   earliest or latest offset, which then happens as if by seek.
  */
-import { isMetadataStale } from './metadata.js';
 import { BrookError, isBrookError } from '../protocol/errors.js';
 import type { FetchResponse__Output } from '../protocol/gen/brook/v1/FetchResponse.js';
 import { rpc } from './connection.js';
 import type { ClientContext } from './context.js';
 import type { ResolvedConsumerOptions } from './consumer-options.js';
 import { recordsFromBatches } from './fetch-decoder.js';
+import { LeaderRetry } from './leader-retry.js';
 import { listOffsets } from './offsets.js';
 import type { PartitionCursor, RecordQueue } from './record-queue.js';
 import { retrying, sleep } from './retry.js';
@@ -117,9 +117,10 @@ export class PartitionFetcher implements PartitionCursor {
 
   private fetchOnce(offset: number, signal: AbortSignal): Promise<FetchResponse__Output> {
     const { context, options } = this.deps;
+    const routing = new LeaderRetry(context.metadata, this.topic, this.partition);
     return retrying(
       async () => {
-        const address = await context.metadata.leaderAddress(this.topic, this.partition);
+        const address = await routing.leaderAddress();
         return rpc.fetch(
           context.pool.get(address),
           {
@@ -138,8 +139,8 @@ export class PartitionFetcher implements PartitionCursor {
         policy: options.retry,
         random: context.random,
         signal,
+        chooseDelayMs: (error, backoffMs) => routing.chooseDelayMs(error, backoffMs),
         onRetry: (error, attempt, delayMs) => {
-          if (isMetadataStale(error.code)) context.metadata.invalidate(this.topic);
           context.logger.warn(
             { topic: this.topic, partition: this.partition, code: error.code, attempt, delayMs },
             `fetch failed: ${error.message}; retrying`,

@@ -42,7 +42,18 @@ export interface ProducerOptions {
   readonly maxBlockMs?: number;
   /** Deadline of one produce request (defaults to the client's requestTimeoutMs). */
   readonly requestTimeoutMs?: number;
-  /** Retries of a failed produce request; defaults to the client's policy. */
+  /**
+   * Longest time from a record's batch being opened to its acknowledgement, retries included
+   * (default 120 s, like Kafka's delivery.timeout.ms). Retriable failures (NOT_LEADER,
+   * NOT_ENOUGH_REPLICAS, BROKER_UNAVAILABLE, REQUEST_TIMED_OUT, ...) are retried until then;
+   * after it the records fail with the last error.
+   */
+  readonly deliveryTimeoutMs?: number;
+  /**
+   * Backoff between produce retries; defaults to the client's policy with its ceiling lowered
+   * to 500 ms. The number of retries is unbounded (only `deliveryTimeoutMs` ends them) unless
+   * `retries` is given here.
+   */
   readonly retry?: Partial<RetryPolicy>;
   /** 'murmur2' (default, Kafka-compatible) or a function for records without a partition. */
   readonly partitioner?: 'murmur2' | PartitionerFunction;
@@ -58,6 +69,7 @@ export interface ResolvedProducerOptions {
   readonly maxInFlightPerPartition: number;
   readonly maxBlockMs: number;
   readonly requestTimeoutMs: number;
+  readonly deliveryTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly partitioner: PartitionerFunction | undefined;
 }
@@ -73,6 +85,7 @@ const KEYS = [
   'maxInFlightPerPartition',
   'maxBlockMs',
   'requestTimeoutMs',
+  'deliveryTimeoutMs',
   'retry',
   'partitioner',
 ];
@@ -84,7 +97,17 @@ export const producerDefaults = {
   requestBytes: 4 * MiB,
   maxInFlightPerPartition: 1,
   maxBlockMs: 60_000,
+  deliveryTimeoutMs: 120_000,
 } as const;
+
+/** Produce retries when the producer's own `retry.retries` is not set: the deadline decides. */
+const RETRIES_UNTIL_DEADLINE = Number.MAX_SAFE_INTEGER;
+/**
+ * Longest wait between produce retries unless set: a partition whose leader died has a new one
+ * within about a second (an election timeout), and a producer backing off for longer than
+ * that only adds to the failover time the application sees.
+ */
+const PRODUCER_BACKOFF_MAX_MS = 500;
 
 const ACKS = { all: 'ACKS_ALL', leader: 'ACKS_LEADER', none: 'ACKS_NONE' } as const;
 
@@ -168,7 +191,21 @@ export function resolveProducerOptions(
       { min: 1, max: defaultLimits.produceTimeoutMsMax },
       clientDefaults.requestTimeoutMs,
     ),
-    retry: retryPolicyOption(bag['retry'], WHAT, clientDefaults.retry),
+    deliveryTimeoutMs: integerOption(
+      bag,
+      'deliveryTimeoutMs',
+      WHAT,
+      { min: 1, max: 86_400_000 },
+      producerDefaults.deliveryTimeoutMs,
+    ),
+    retry: retryPolicyOption(bag['retry'], WHAT, {
+      ...clientDefaults.retry,
+      retries: RETRIES_UNTIL_DEADLINE,
+      maxBackoffMs: Math.max(
+        clientDefaults.retry.initialBackoffMs,
+        Math.min(clientDefaults.retry.maxBackoffMs, PRODUCER_BACKOFF_MAX_MS),
+      ),
+    }),
     partitioner: partitionerOption(bag),
   };
 }

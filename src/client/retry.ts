@@ -88,13 +88,23 @@ export interface RetryContext {
   readonly policy: RetryPolicy;
   readonly random?: () => number;
   readonly signal?: AbortSignal;
+  /**
+   * Wall-clock time (Date.now() scale) after which no new attempt starts: a retry whose wait
+   * would end past it is not made, and the last error is thrown instead.
+   */
+  readonly deadlineMs?: number;
+  /**
+   * Chooses the wait before the next attempt, given the backoff the policy would wait (0: retry
+   * at once, as after a NOT_LEADER naming the new leader). Called before `onRetry`.
+   */
+  readonly chooseDelayMs?: (error: BrookError, backoffMs: number) => number;
   /** Called before each wait, e.g. to invalidate metadata or log. */
   readonly onRetry?: (error: BrookError, attempt: number, delayMs: number) => void;
 }
 
 /**
- * Runs `operation` until it succeeds, fails with a non-retriable error, or has failed
- * `policy.retries + 1` times (then the last error is thrown).
+ * Runs `operation` until it succeeds, fails with a non-retriable error, has failed
+ * `policy.retries + 1` times, or would retry past `deadlineMs` (then the last error is thrown).
  */
 export async function retrying<T>(
   operation: (attempt: number) => Promise<T>,
@@ -109,7 +119,11 @@ export async function retrying<T>(
         throw error;
       }
       if (context.signal?.aborted === true) throw abortReason(context.signal);
-      const delayMs = backoffMs(attempt, context.policy, random());
+      const backoff = backoffMs(attempt, context.policy, random());
+      const delayMs = Math.max(0, context.chooseDelayMs?.(error, backoff) ?? backoff);
+      if (context.deadlineMs !== undefined && Date.now() + delayMs >= context.deadlineMs) {
+        throw error;
+      }
       context.onRetry?.(error, attempt, delayMs);
       await sleep(delayMs, context.signal);
     }

@@ -4,7 +4,7 @@
  * soon as the command is done.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { Brook } from '../../client/index.js';
+import { Brook, type ClusterMetadata } from '../../client/index.js';
 import { BrookError, isBrookError } from '../../client/index.js';
 import type { CliIo } from '../io.js';
 import { bootstrapList } from '../parse.js';
@@ -18,6 +18,24 @@ export function bootstrapOption(io: CliIo): Option {
     '--bootstrap <addresses>',
     'brokers to connect to, HOST:PORT[,HOST:PORT...] (env BROOK_BOOTSTRAP)',
   ).default(fromEnv === undefined || fromEnv === '' ? DEFAULT_BOOTSTRAP : fromEnv);
+}
+
+/**
+ * The topic's partition numbers, from the metadata any broker serves (unlike the admin API,
+ * which needs the controller leader). Throws UNKNOWN_TOPIC naming the topic.
+ */
+export async function partitionsOf(brook: Brook, topic: string): Promise<number[]> {
+  const unknown = (cause?: unknown): BrookError =>
+    new BrookError('UNKNOWN_TOPIC', `unknown topic "${topic}"`, { cause, details: { topic } });
+  let metadata: ClusterMetadata;
+  try {
+    metadata = await brook.admin().metadata([topic]);
+  } catch (error) {
+    throw isBrookError(error, 'UNKNOWN_TOPIC') ? unknown(error) : error;
+  }
+  const found = metadata.topics.find((entry) => entry.name === topic);
+  if (found === undefined || found.partitions.length === 0) throw unknown();
+  return found.partitions.map((partition) => partition.partition);
 }
 
 /** Runs `body` with a client for `bootstrap`, closing it whatever happens. */
@@ -42,7 +60,8 @@ export async function withClient<T>(
   try {
     return await body(brook);
   } catch (error) {
-    if (isBrookError(error, 'BROKER_UNAVAILABLE')) {
+    // A partition's unreachable leader is not "no broker answered": the error says so itself.
+    if (isBrookError(error, 'BROKER_UNAVAILABLE') && error.details['partition'] === undefined) {
       throw new BrookError(
         'BROKER_UNAVAILABLE',
         `no broker answered at ${addresses.join(', ')} (${error.message})`,

@@ -12,7 +12,7 @@ import { BrookError } from '../../client/index.js';
 import { write, type CliIo } from '../io.js';
 import { integerIn, timePoint } from '../parse.js';
 import { UsageError } from '../usage-error.js';
-import { bootstrapOption, withClient } from './common.js';
+import { bootstrapOption, partitionsOf, withClient } from './common.js';
 
 interface ConsumeFlags {
   readonly bootstrap: string;
@@ -107,8 +107,7 @@ async function consume(
   flags: ConsumeFlags,
   io: CliIo,
 ): Promise<number> {
-  const description = await brook.admin().describeTopic(topic);
-  const all = description.partitions.map((partition) => partition.partition);
+  const all = await partitionsOf(brook, topic);
   if (flags.partition !== undefined && !all.includes(flags.partition)) {
     throw new BrookError(
       'INVALID_PARTITION',

@@ -17,7 +17,7 @@ import {
 import { write, type CliIo } from '../io.js';
 import { LineSplitter, splitKey } from '../line-splitter.js';
 import { collectKeyValue, integerIn, type KeyValue } from '../parse.js';
-import { bootstrapOption, withClient } from './common.js';
+import { bootstrapOption, partitionsOf, withClient } from './common.js';
 
 interface ProduceFlags {
   readonly bootstrap: string;
@@ -27,6 +27,7 @@ interface ProduceFlags {
   readonly header?: readonly KeyValue[];
   readonly compression: 'none' | 'gzip' | 'lz4' | 'zstd';
   readonly lingerMs?: number;
+  readonly timeoutMs: number;
 }
 
 /** Lines per sendMany call, and bytes per call: enough to amortise, small enough to pipeline. */
@@ -34,6 +35,8 @@ const CHUNK_RECORDS = 2_000;
 const CHUNK_BYTES = 512 * 1024;
 /** sendMany calls outstanding before reading waits for the oldest. */
 const CHUNKS_IN_FLIGHT = 16;
+/** Deadline of one produce request (the whole --timeout-ms may cover several). */
+const REQUEST_TIMEOUT_MS = 10_000;
 /** A line longer than this fails before it is fully buffered. */
 const LINE_BYTES_MAX = 64 * 1024 * 1024;
 
@@ -73,26 +76,38 @@ export function addProduceCommand(program: Command, io: CliIo): void {
         integerIn(0, 60_000),
       ),
     )
+    .addOption(
+      new Option(
+        '--timeout-ms <ms>',
+        'how long a record may take to be acknowledged, retries included',
+      )
+        .argParser(integerIn(1, 3_600_000))
+        .default(30_000),
+    )
     .addOption(bootstrapOption(io))
     .addHelpText(
       'after',
       '\nEach line is one record; its bytes are the value. Prints "produced N records to TOPIC" on stderr\n' +
-        'and exits 0 once every record is acknowledged; exits 1 on the first failure.',
+        'and exits 0 once every record is acknowledged; exits 1 on the first failure. Retriable failures\n' +
+        '(a leader moving, too few replicas in sync) are retried until --timeout-ms has passed.',
     )
     .action(async (topic: string, _flags: unknown, command: Command) => {
       const flags = command.opts<ProduceFlags>();
       const count = await withClient(flags.bootstrap, command, async (brook) => {
-        // Fails fast, naming the topic, before any input is read.
-        const description = await brook.admin().describeTopic(topic);
-        if (flags.partition !== undefined && flags.partition >= description.partitions.length) {
+        // Fails fast, naming the topic, before any input is read. Metadata (not the admin
+        // API) so that any broker answers, even while the controller has no quorum.
+        const partitions = await partitionsOf(brook, topic);
+        if (flags.partition !== undefined && flags.partition >= partitions.length) {
           throw new BrookError(
             'INVALID_PARTITION',
-            `topic ${topic} has no partition ${flags.partition} (it has ${description.partitions.length})`,
+            `topic ${topic} has no partition ${flags.partition} (it has ${partitions.length})`,
           );
         }
         const producer = brook.producer({
           acks: flags.acks,
           compression: flags.compression,
+          deliveryTimeoutMs: flags.timeoutMs,
+          requestTimeoutMs: Math.min(flags.timeoutMs, REQUEST_TIMEOUT_MS),
           ...(flags.lingerMs === undefined ? {} : { lingerMs: flags.lingerMs }),
         });
         const sent = await pipeLines(io.stdin, producer, recordMaker(topic, flags));

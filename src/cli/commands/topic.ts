@@ -4,9 +4,10 @@
  * reported by the caller.
  */
 import { Option, type Command } from 'commander';
-import type { TopicDescription } from '../../client/index.js';
+import { BrookError, type Admin, type TopicDescription } from '../../client/index.js';
 import { write, type CliIo } from '../io.js';
 import { collectKeyValue, integerIn, type KeyValue } from '../parse.js';
+import { UsageError } from '../usage-error.js';
 import { bootstrapOption, withClient } from './common.js';
 
 interface ClientFlags {
@@ -24,6 +25,7 @@ interface FormatFlags extends ClientFlags {
 }
 
 interface AlterFlags extends ClientFlags {
+  readonly partitions?: number;
   readonly config?: readonly KeyValue[];
   readonly deleteConfig?: readonly string[];
 }
@@ -145,8 +147,14 @@ function addDelete(topic: Command, io: CliIo): void {
 function addAlter(topic: Command, io: CliIo): void {
   topic
     .command('alter')
-    .description('change topic configuration')
+    .description('add partitions to a topic, or change its configuration, online')
     .argument('<name>', 'topic name')
+    .addOption(
+      new Option(
+        '--partitions <n>',
+        'grow the topic to this many partitions (partitions are never removed)',
+      ).argParser(integerIn(1, 1_000_000)),
+    )
     .addOption(configOption())
     .addOption(
       new Option(
@@ -157,19 +165,49 @@ function addAlter(topic: Command, io: CliIo): void {
     .addOption(bootstrapOption(io))
     .action(async (name: string, _flags: unknown, command: Command) => {
       const flags = command.opts<AlterFlags>();
-      if (flags.config === undefined && flags.deleteConfig === undefined) {
-        command.error('error: nothing to change: give --config key=value or --delete-config key', {
-          exitCode: 2,
-        });
+      if (
+        flags.partitions === undefined &&
+        flags.config === undefined &&
+        flags.deleteConfig === undefined
+      ) {
+        throw new UsageError(
+          'nothing to change: give --partitions N, --config key=value or --delete-config key',
+          command,
+        );
       }
-      const altered = await withClient(flags.bootstrap, command, (brook) =>
-        brook.admin().alterTopicConfig(name, {
-          set: toConfigMap(flags.config),
-          remove: flags.deleteConfig ?? [],
-        }),
-      );
-      await write(io.stdout, describeText(altered));
+      const altered = await withClient(flags.bootstrap, command, async (brook) => {
+        const admin = brook.admin();
+        let description: TopicDescription | undefined;
+        if (flags.partitions !== undefined) {
+          description = await growPartitions(admin, name, flags.partitions);
+        }
+        if (flags.config !== undefined || flags.deleteConfig !== undefined) {
+          description = await admin.alterTopicConfig(name, {
+            set: toConfigMap(flags.config),
+            remove: flags.deleteConfig ?? [],
+          });
+        }
+        return description;
+      });
+      if (altered !== undefined) await write(io.stdout, describeText(altered));
     });
+}
+
+/** Adds partitions up to `count`; says clearly when that would remove some. */
+async function growPartitions(
+  admin: Admin,
+  name: string,
+  count: number,
+): Promise<TopicDescription> {
+  const current = await admin.describeTopic(name);
+  if (count < current.partitions.length) {
+    throw new BrookError(
+      'INVALID_PARTITIONS',
+      `topic ${name} has ${current.partitions.length} partitions; partitions can be added, never removed`,
+    );
+  }
+  if (count === current.partitions.length) return current;
+  return admin.createPartitions(name, count);
 }
 
 function collectString(value: string, previous: readonly string[] | undefined): string[] {

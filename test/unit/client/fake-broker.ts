@@ -19,7 +19,16 @@ import {
   splitBatches,
 } from '../../../src/protocol/record-batch.js';
 
-type Method = 'Produce' | 'Fetch' | 'ListOffsets' | 'GetMetadata' | 'DescribeTopic' | 'CreateTopic';
+type Method =
+  | 'Produce'
+  | 'Fetch'
+  | 'ListOffsets'
+  | 'GetMetadata'
+  | 'DescribeTopic'
+  | 'CreateTopic'
+  | 'DescribeCluster'
+  | 'CreatePartitions'
+  | 'ReassignPartition';
 
 interface StoredBatch {
   readonly baseOffset: number;
@@ -326,10 +335,24 @@ export class FakeBroker {
       AlterTopicConfig: this.unary('CreateTopic', (request) => ({
         topic: this.describe(request.name),
       })),
-      DescribeCluster: this.unary('CreateTopic', () => ({
+      DescribeCluster: this.unary('DescribeCluster', () => ({
         clusterId: 'fake',
         controllerId: 1,
         brokers: [{ id: 1, address: this.address, alive: true }],
+      })),
+      CreatePartitions: this.unary('CreatePartitions', (request) => {
+        const partitions = this.topics.get(request.name);
+        if (partitions === undefined)
+          throw new BrookError('UNKNOWN_TOPIC', `unknown topic ${request.name}`);
+        if (request.count <= partitions.length)
+          throw new BrookError('INVALID_PARTITIONS', `topic has ${partitions.length} partitions`);
+        while (partitions.length < request.count) {
+          partitions.push({ batches: [], logStartOffset: 0, highWatermark: 0 });
+        }
+        return { topic: this.describe(request.name) };
+      }),
+      ReassignPartition: this.unary('ReassignPartition', (request) => ({
+        topic: this.describe(request.name),
       })),
     };
   }

@@ -26,7 +26,13 @@ describe('producer options', () => {
     expect(options.acks).toBe('ACKS_ALL');
     expect(options.compression).toBe(0);
     expect(options.maxInFlightPerPartition).toBe(1);
-    expect(options.retry).toEqual(defaultRetryPolicy);
+    // Produce retries are bounded by the delivery timeout, not by a count (as in Kafka).
+    expect(options.retry).toEqual({
+      ...defaultRetryPolicy,
+      retries: Number.MAX_SAFE_INTEGER,
+      maxBackoffMs: 500,
+    });
+    expect(options.deliveryTimeoutMs).toBe(120_000);
   });
 
   it('refuses unknown keys, naming them and the known ones', () => {
