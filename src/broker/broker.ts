@@ -376,14 +376,19 @@ export class Broker {
       return remote !== undefined && remote.leaderEpoch > status.term ? remote : undefined;
     }
     if (remote !== undefined && remote.leaderEpoch >= status.term) return remote;
+    const replicas = members(status.membership);
+    // Until the new leader's report reaches this broker, the ISR carries over from the last
+    // report (with the new leader in it); a partition never reported starts with every replica
+    // in sync, as Kafka's does at creation.
+    const carried = remote === undefined ? replicas : [...remote.isr, status.leader];
     return {
       topicId,
       topic: hosted.topic,
       partition,
       leader: status.leader,
       leaderEpoch: status.term,
-      replicas: members(status.membership),
-      isr: remote?.isr ?? [status.leader],
+      replicas,
+      isr: replicas.filter((id) => carried.includes(id)),
       highWatermark: status.applied + 1,
       logStartOffset: status.logStartOffset,
       sizeBytes: hosted.replica.partitionLog.sizeBytes,

@@ -65,6 +65,7 @@ export class HeartbeatAgent {
   private nextAttemptMs = 0;
   private knownLeader: BrokerId | null = null;
   private rotation = 0;
+  private nudged = false;
   /** Heartbeats answered (diagnostics and tests). */
   answered = 0;
 
@@ -83,6 +84,20 @@ export class HeartbeatAgent {
   stop(): void {
     this.cancel?.();
     this.cancel = null;
+  }
+
+  /**
+   * Heartbeats on the next turn instead of at the next interval (this broker began to lead
+   * partitions: the controller's leader table learns them sooner). Skipped like a tick while
+   * one is in flight or backing off, and while stopped.
+   */
+  nudge(): void {
+    if (this.cancel === null || this.nudged) return;
+    this.nudged = true;
+    this.options.scheduler.after(0, () => {
+      this.nudged = false;
+      if (this.cancel !== null) this.tick();
+    });
   }
 
   /** The controller leader named by the last answer (null after a failure). */

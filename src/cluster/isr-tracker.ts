@@ -23,19 +23,19 @@ export class IsrTracker {
 
   /**
    * One sample while leading in `term`: the leader's last offset and its followers' progress.
-   * A new term starts over (see the module comment).
+   * A new term starts over (see the module comment); returns true then.
    */
   sample(
     term: number,
     nowMs: number,
     leaderLastOffset: number,
     progress: readonly FollowerProgress[],
-  ): void {
+  ): boolean {
     if (term !== this.term) {
       this.term = term;
       this.lastCaughtUpMs = new Map(progress.map((follower) => [follower.id, nowMs]));
       this.previousSample = { atMs: nowMs, lastOffset: leaderLastOffset };
-      return;
+      return true;
     }
     const previous = this.previousSample;
     for (const follower of progress) {
@@ -52,6 +52,7 @@ export class IsrTracker {
       if (!progress.some((follower) => follower.id === id)) this.lastCaughtUpMs.delete(id);
     }
     this.previousSample = { atMs: nowMs, lastOffset: leaderLastOffset };
+    return false;
   }
 
   /** The ISR among `members` (voters then learners, the leader among them). */

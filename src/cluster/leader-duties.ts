@@ -32,17 +32,24 @@ export interface LeaderDutiesOptions {
 export class LeaderDuties {
   constructor(private readonly options: LeaderDutiesOptions) {}
 
-  /** One ISR sample of every partition led here (once per tick). */
-  sampleIsr(hosted: Iterable<HostedPartition>): void {
+  /**
+   * One ISR sample of every partition led here (once per tick). Returns how many of them this
+   * broker began to lead since the last sample.
+   */
+  sampleIsr(hosted: Iterable<HostedPartition>): number {
     const nowMs = this.options.clock.monotonicMs();
+    let gained = 0;
     for (const partition of hosted) {
       const status = partition.replica.status();
       if (status.role === 'leader') {
-        partition.isr.sample(status.term, nowMs, status.lastOffset, status.progress);
+        if (partition.isr.sample(status.term, nowMs, status.lastOffset, status.progress)) {
+          gained += 1;
+        }
       } else {
         partition.isr.reset();
       }
     }
+    return gained;
   }
 
   states(hosted: Iterable<HostedPartition>): PartitionState[] {

@@ -93,6 +93,11 @@ export interface ReplicaManagerOptions {
   /** How often retention runs (0: never, the caller runs `applyRetention`). */
   readonly retentionCheckIntervalMs: number;
   readonly limits?: Partial<ReplicaManagerLimits>;
+  /**
+   * Called (from a tick) when this broker began to lead partitions: the cue to report them to
+   * the controller now rather than at the next heartbeat.
+   */
+  readonly onLeadershipGained?: () => void;
   readonly replicaLimits?: Partial<ReplicaLimits>;
   readonly createNode?: RaftNodeFactory;
 }
@@ -208,7 +213,7 @@ export class ReplicaManager implements GroupRouter, PartitionLeadership {
     if (this.stopped) return;
     for (const receiver of this.attached.values()) receiver.tick();
     for (const hosted of this.hosted.values()) hosted.replica.tick();
-    this.duties.sampleIsr(this.hosted.values());
+    if (this.duties.sampleIsr(this.hosted.values()) > 0) this.options.onLeadershipGained?.();
     this.ticks += 1;
     this.startDueCampaigns();
     if (this.ticks % this.limits.housekeepingTicks === 0) this.housekeeping();

@@ -195,6 +195,7 @@ export class BrokerCore {
         messageBytesMax: messageBytesMaxFor(config),
       },
       logConfigFor: (topic) => logConfigOf(effectiveConfig(topicDefaults, topic.configs)),
+      onLeadershipGained: () => this.agent.nudge(),
       retentionCheckIntervalMs: config.retentionCheckIntervalMs,
     });
   }

@@ -122,6 +122,27 @@ describe('HeartbeatAgent', () => {
     expect(s.controller.received[1]?.seen).toEqual({ epoch: 9, version: 1 });
   });
 
+  it('reports new leaderships on a nudge instead of waiting for the next interval', async () => {
+    const s = setup();
+    s.controller.leading = true;
+    s.agent.nudge(); // not started: nothing
+    await s.advance(50);
+    expect(s.controller.received).toHaveLength(0);
+    s.agent.start();
+    await flush();
+    expect(s.controller.received).toHaveLength(1);
+    s.leadership.states = [partitionState('t', 0, 4)];
+    s.agent.nudge();
+    s.agent.nudge(); // coalesced
+    await s.advance(50);
+    expect(s.controller.received).toHaveLength(2);
+    expect(s.controller.received[1]?.partitions.map((state) => state.partition)).toEqual([0]);
+    s.agent.stop();
+    s.agent.nudge();
+    await s.advance(brokerHeartbeatMs);
+    expect(s.controller.received).toHaveLength(2);
+  });
+
   it('follows NOT_LEADER hints to the leader, then goes there directly', async () => {
     const s = setup();
     s.controller.leader = b(2); // what the local controller replica believes
