@@ -9,18 +9,25 @@
  * Must not: leave a channel, stream or listener open when `stop` resolves.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { BrookError } from '../protocol/errors.js';
 import { loadPeerProto } from '../protocol/peer-grpc.js';
 import { GrpcAdminForwarder } from '../runtime/admin-forwarder.js';
 import { GrpcControllerClient } from '../runtime/controller-client.js';
 import { NodeFileSystem } from '../runtime/node-file-system.js';
 import { nodeScheduler } from '../runtime/node-scheduler.js';
+import {
+  POWER_LOSS_ENV,
+  POWER_LOSS_STATS_FILE,
+  PowerLossFileSystem,
+  startPowerLossStats,
+} from '../runtime/power-loss-file-system.js';
 import { PeerTransport } from '../runtime/peer-transport.js';
 import { systemClock } from '../runtime/system-clock.js';
 import { systemRandom } from '../runtime/system-random.js';
 import { KiB, MiB } from '../util/limits.js';
 import { asBrokerId } from '../util/brand.js';
-import type { Logger } from '../util/ports.js';
+import type { FileSystem, Logger } from '../util/ports.js';
 import { forwardingAdminService } from './admin-forwarding.js';
 import { adminService } from './admin-service.js';
 import { BrokerCore } from './broker-core.js';
@@ -43,7 +50,39 @@ export class ClusterNode {
     private readonly transport: PeerTransport,
     private readonly rpc: GrpcControllerClient,
     private readonly forwarder: GrpcAdminForwarder,
+    private readonly stopFileSystem: () => Promise<void>,
   ) {}
+
+  /**
+   * The real file system, or (TEST ONLY, when the environment sets BROOK_TEST_POWER_LOSS=1)
+   * one that keeps unsynced writes in memory so that a kill -9 acts as a power loss.
+   */
+  private static fileSystem(
+    dataDirectory: string,
+    logger: Logger,
+  ): { fs: FileSystem; stop: () => Promise<void> } {
+    if (process.env[POWER_LOSS_ENV] !== '1') {
+      return { fs: new NodeFileSystem(), stop: () => Promise.resolve() };
+    }
+    const fs = new PowerLossFileSystem();
+    const statsPath = join(dataDirectory, POWER_LOSS_STATS_FILE);
+    logger.warn(
+      { [POWER_LOSS_ENV]: '1', statsPath },
+      'TEST ONLY: power-loss file layer on; unsynced writes stay in memory and a kill -9 drops them',
+    );
+    const stopStats = startPowerLossStats({
+      fs,
+      path: statsPath,
+      scheduler: nodeScheduler,
+      clock: systemClock,
+    });
+    // A clean stop keeps what the page cache would keep; only a kill -9 is a power loss.
+    const stop = async (): Promise<void> => {
+      stopStats();
+      await fs.writeBack();
+    };
+    return { fs, stop };
+  }
 
   /** Builds the node and opens its controller replica; nothing listens yet. */
   static async assemble(
@@ -67,9 +106,10 @@ export class ClusterNode {
     });
     const rpc = new GrpcControllerClient();
     const forwarder = new GrpcAdminForwarder();
+    const files = ClusterNode.fileSystem(dataDirectory, logger);
     try {
       core = await BrokerCore.open(config, dataDirectory, {
-        fs: new NodeFileSystem(),
+        fs: files.fs,
         clock: systemClock,
         scheduler: nodeScheduler,
         random: systemRandom,
@@ -79,13 +119,14 @@ export class ClusterNode {
         newId: randomUUID,
       });
     } catch (error) {
+      await files.stop().catch(() => undefined);
       await transport.close();
       rpc.close();
       forwarder.close();
       throw error;
     }
     const server = ClusterNode.buildServer(config, core, forwarder, logger);
-    return new ClusterNode(core, server, transport, rpc, forwarder);
+    return new ClusterNode(core, server, transport, rpc, forwarder, files.stop);
   }
 
   private static buildServer(
@@ -152,5 +193,6 @@ export class ClusterNode {
     await this.transport.close();
     this.rpc.close();
     this.forwarder.close();
+    await this.stopFileSystem();
   }
 }
