@@ -99,11 +99,16 @@ export class Controller implements ClusterAdmin {
     return this.options.replica.status().leader;
   }
 
-  /** Where a broker is reached: its registered address, else its `--peers` address. */
+  /**
+   * Where another broker is reached for broker-to-broker calls (heartbeats, forwarded admin
+   * requests, leadership transfers): a controller voter at its `--peers` address, the one the
+   * quorum knows it by (as Kafka's controller.quorum.voters), so these calls take the same
+   * path as the Raft traffic; any other broker at its registered address.
+   */
   addressOf(broker: BrokerId): string | null {
-    const registered = this.options.metadata.broker(broker)?.address;
-    if (registered !== undefined) return registered;
-    return this.options.peers.find((peer) => peer.id === broker)?.address ?? null;
+    const voter = this.options.peers.find((peer) => peer.id === broker)?.address;
+    if (voter !== undefined) return voter;
+    return this.options.metadata.broker(broker)?.address ?? null;
   }
 
   /** Called every tick (and by tests): follows the replica's role into or out of a session. */

@@ -113,6 +113,14 @@ describe('Controller: broker registration and liveness', () => {
     expect(h.replica.commands('fenceBroker')).toHaveLength(3);
   });
 
+  it('reaches voters at their --peers address and other brokers where they registered', async () => {
+    const h = await leadingHarness([1, 2, 3, 5]);
+    expect(h.machine.broker(b(2))?.address).toBe('h2:9092');
+    expect(h.controller.addressOf(b(2))).toBe('p2:9000');
+    expect(h.controller.addressOf(b(5))).toBe('h5:9092');
+    expect(h.controller.addressOf(b(9))).toBeNull();
+  });
+
   it('refuses a broker of another cluster', async () => {
     const h = await leadingHarness();
     const heartbeat = { ...h.heartbeat(5), clusterId: 'someone-else' };
@@ -361,7 +369,7 @@ describe('Controller: preferred-leader balancing', () => {
       states.map((state) => ({
         partition: state.partition,
         to: state.preferred,
-        via: state.other === b(1) ? 'local' : `h${state.other}:9092`,
+        via: state.other === b(1) ? 'local' : `p${state.other}:9000`,
       })),
     );
   });
