@@ -229,7 +229,7 @@ export function setLogAppendTime(buffer: Uint8Array, position: number, timestamp
 }
 
 const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
+const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function writeNullableBytes(writer: ByteWriter, data: Uint8Array | null | undefined): void {
   if (data === null || data === undefined) {

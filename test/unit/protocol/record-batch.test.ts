@@ -157,6 +157,12 @@ describe('encodeBatch / decodeBatch round trip', () => {
     },
   );
 
+  test('a header key that starts with a byte-order mark keeps it (fast-check seed -75921916)', async () => {
+    const batch = await encode([{ value: bytes('v'), headers: [{ key: '\uFEFF', value: null }] }]);
+    const decoded = await decodeBatch(batch);
+    expect(decoded.records[0]?.headers.map((header) => header.key)).toEqual(['\uFEFF']);
+  });
+
   test('a record without a timestamp takes defaultTimestamp', async () => {
     const batch = await encode([{ value: bytes('a') }, { value: bytes('b'), timestamp: NOW + 5 }]);
     const decoded = await decodeBatch(batch);
