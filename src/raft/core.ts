@@ -74,6 +74,10 @@ export class RaftCore implements RaftNode {
   private durableLastOffsetValue: Offset;
   /** Term and vote as last made durable (initially: as recovered). */
   private durableHardStateValue: HardState;
+  /** config.abstain still applies (cleared for good once its condition is met). */
+  private abstainPending: boolean;
+  /** A leader of our term was heard since the start (RaftConfig.abstain.untilLeaderHeard). */
+  private leaderHeard = false;
 
   constructor(config: RaftConfig, state: RaftStorageState) {
     this.limits = resolveConfig(config);
@@ -97,6 +101,7 @@ export class RaftCore implements RaftNode {
     this.durableLastOffsetValue = this.log.lastOffset;
     this.durableHardStateValue = hardState;
     this.outbox = new Outbox(this.log.lastOffset, hardState, applied);
+    this.abstainPending = config.abstain !== undefined;
     this.behaviour = new FollowerRole(this);
     this.resetElectionTimer();
   }
@@ -250,7 +255,26 @@ export class RaftCore implements RaftNode {
       snapshot: this.log.snapshot,
       membership: this.membership,
       progress: this.behaviour instanceof LeaderRole ? this.behaviour.progressStatus() : [],
+      abstaining: this.isAbstaining(),
     };
+  }
+
+  /**
+   * True while RaftConfig.abstain holds this node back from elections (see AbstainCondition).
+   * Once the condition is met it stays met: the log then holds everything the node may have
+   * acknowledged before the damage, and later losses are Raft's ordinary truncations.
+   */
+  isAbstaining(): boolean {
+    if (!this.abstainPending) return false;
+    const abstain = this.config.abstain;
+    const voters = this.membership.voters;
+    const soleVoter = voters.length === 1 && voters[0] === this.id;
+    const caughtUp =
+      abstain === undefined ||
+      (this.log.lastOffset >= abstain.untilOffset &&
+        (!abstain.untilLeaderHeard || this.leaderHeard));
+    if (soleVoter || caughtUp) this.abstainPending = false;
+    return this.abstainPending;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -391,6 +415,8 @@ export class RaftCore implements RaftNode {
   hup(transfer: boolean): void {
     if (this.behaviour.role === 'leader') return;
     if (!isVoter(this.membership, this.id)) return;
+    // A damaged node must not lead before it holds what it may have acknowledged.
+    if (this.isAbstaining()) return;
     if (this.config.preVote && !transfer) this.becomePreCandidate();
     else this.becomeCandidate(transfer);
   }
@@ -477,6 +503,7 @@ export class RaftCore implements RaftNode {
     if (role === 'leader') return false;
     if (role !== 'follower') this.becomeFollower(this.termValue, from);
     this.leaderValue = from;
+    this.leaderHeard = true;
     this.electionElapsed = 0;
     return true;
   }

@@ -6,7 +6,9 @@
  *  - replicate: the follower matched; appends are pipelined optimistically (`next` moves ahead
  *    of `match`) within a window of `inflightMessagesMax` messages and `inflightBytesMax` bytes;
  *  - snapshot: the follower needs entries the leader compacted; one InstallSnapshot is in flight.
- * `match` only grows: duplicated, reordered or stale answers can never move it back.
+ * `match` only grows: duplicated, reordered or stale answers can never move it back. The one
+ * exception is `forgetMatch`: the follower said it no longer holds what it acknowledged (its
+ * storage was damaged and cut, see RaftConfig.abstain); a lower match only delays commits.
  */
 import { assert } from '../util/assert.js';
 import { asOffset } from './ids.js';
@@ -115,6 +117,19 @@ export class Progress {
     this.pendingSnapshot = snapshotLastOffset;
     this.snapshotElapsedTicks = 0;
     this.probeSent = false;
+    this.inflights.reset();
+  }
+
+  /**
+   * The follower lost entries up to `match` it had acknowledged: nothing is known about its
+   * log any more. Back to probe from `probeFrom` (where our log may match its hint).
+   */
+  forgetMatch(probeFrom: Offset): void {
+    this.match = asOffset(-1);
+    this.state = 'probe';
+    this.next = asOffset(probeFrom + 1);
+    this.probeSent = false;
+    this.pendingSnapshot = asOffset(-1);
     this.inflights.reset();
   }
 

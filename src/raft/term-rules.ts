@@ -84,16 +84,20 @@ function answerStaleTerm(core: RaftCore, message: Message): void {
  * is at least as up to date as ours. A pre-vote is granted on the same conditions for the term
  * it names, without recording anything. Learners and strangers answer too (etcd: a learner
  * whose promotion has not reached it yet may be a voter in the candidate's configuration, and
- * the group may need its vote); the candidate counts only its own configuration's voters. The vote is recorded before the answer is queued, and
+ * the group may need its vote); the candidate counts only its own configuration's voters. A
+ * node abstaining after storage damage refuses every request. The vote is recorded before the
+ * answer is queued, and
  * vote answers leave only once the Ready carrying the vote is durable (Outbox): a voter that
  * crashed and forgot its vote could otherwise vote twice in one term.
  */
 export function handleVoteRequest(core: RaftCore, message: PreVoteMessage | VoteMessage): void {
   const preVote = message.type === 'preVote';
+  // A node whose storage lost what it may have acknowledged refuses both (RaftConfig.abstain).
   const canVote =
-    core.vote === message.from ||
-    (core.vote === null && core.leader === null) ||
-    (preVote && message.term > core.term);
+    !core.isAbstaining() &&
+    (core.vote === message.from ||
+      (core.vote === null && core.leader === null) ||
+      (preVote && message.term > core.term));
   const granted = canVote && core.log.isUpToDate(message.lastOffset, message.lastTerm);
   if (granted && !preVote) core.grantVote(message.from);
   core.send({

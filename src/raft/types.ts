@@ -283,6 +283,8 @@ export interface RaftStatus {
   readonly membership: Membership;
   /** Leader only: one entry per other member. */
   readonly progress: readonly FollowerProgress[];
+  /** The node refuses votes and does not campaign (RaftConfig.abstain). */
+  readonly abstaining: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,6 +330,36 @@ export interface RaftConfig {
    * of a partition of replication factor 1. Default false.
    */
   readonly soleVoterSkipsNoop?: boolean;
+  /**
+   * The node's storage lost data it may have acknowledged (media damage found at open, see
+   * storage/damage-marker.ts). Until the condition is met the node abstains: it grants no
+   * vote and no pre-vote, never campaigns (election timeouts, `campaign()` and TimeoutNow are
+   * ignored), hence never leads; it follows a leader as usual, which is how it repairs.
+   * Absent: never abstains.
+   */
+  readonly abstain?: AbstainCondition;
+}
+
+/**
+ * When a damaged node may take part in elections again. Why abstaining is needed: a committed
+ * entry is on a quorum, and every later leader needs the vote of someone in that quorum, who
+ * refuses candidates whose log lacks it. A voter that lost the entry from disk would grant
+ * such a candidate its vote, and the committed entry could be overwritten.
+ *
+ * - `untilOffset`: the highest offset the node's log held (or may have held) before the
+ *   damage, everything it may have acknowledged. Once its log reaches it again through
+ *   appends from a leader (log matching: the log then equals that leader's up to there, and a
+ *   leader holds every committed entry), the node's vote again protects what it acknowledged.
+ * - `untilLeaderHeard`: the term and vote were lost too; also wait for an append, heartbeat or
+ *   snapshot from a leader, so that the node's term is a leader's, not one rebuilt from the
+ *   log, before it votes again.
+ *
+ * A sole voter (no other voter to repair from, and whose abstention would stop the group for
+ * good) does not abstain: whatever it lost is lost.
+ */
+export interface AbstainCondition {
+  readonly untilOffset: Offset;
+  readonly untilLeaderHeard: boolean;
 }
 
 /** What the caller recovered from disk, for `RaftCore` to start from. */

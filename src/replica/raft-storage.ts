@@ -21,7 +21,7 @@
  * decides), or trust a damaged file (a lost vote could let this node vote twice in a term).
  */
 import { posix } from 'node:path';
-import { BrookError } from '../protocol/errors.js';
+import { BrookError, isBrookError } from '../protocol/errors.js';
 import type {
   HardState,
   Membership,
@@ -118,23 +118,9 @@ export interface RecoverOptions {
 }
 
 export async function recoverGroup(options: RecoverOptions): Promise<RecoveredGroup> {
-  const { storage, log, logger } = options;
-  const hardState = await storage.readHardState();
-  let snapshot = await storage.readSnapshot();
-  if (snapshot === undefined) {
-    if (hardState !== undefined || log.logEndOffset !== 0) {
-      throw new BrookError(
-        'STORAGE_ERROR',
-        'a Raft group directory without its snapshot file (it is written when the group is created)',
-      );
-    }
-    snapshot = {
-      meta: { lastOffset: asOffset(-1), term: asTerm(0), membership: options.initialMembership },
-      bytes: options.emptyState(),
-    };
-    await storage.writeSnapshot(snapshot);
-    logger.info({ membership: options.initialMembership }, 'created a fresh Raft group');
-  }
+  const { log, logger } = options;
+  const hardState = await readHardStateOrLoss(options);
+  const snapshot = await readSnapshotOrReset(options, hardState);
   await alignLogWithSnapshot(log, snapshot.meta, logger);
   const entries = await scanLog(log);
   const snapshotEnd = snapshot.meta.lastOffset;
@@ -142,6 +128,16 @@ export async function recoverGroup(options: RecoverOptions): Promise<RecoveredGr
   const lastOffset = last?.meta.lastOffset ?? snapshotEnd;
   const lastTerm = last?.meta.term ?? snapshot.meta.term;
   const stored = hardState ?? { term: asTerm(0), vote: null, commit: snapshotEnd };
+  if (stored.commit > lastOffset) {
+    // The commit a Ready persists never covers entries that were not durable before it
+    // (RaftCore.readyHardState): a log that ends before it lost fsynced data, which this
+    // replica may have acknowledged.
+    logger.error(
+      { commit: stored.commit, lastOffset },
+      'the log ends before the stored commit offset: it lost fsynced data',
+    );
+    await log.recordDamage({ lostEndOffset: stored.commit, hardStateLost: false });
+  }
   // The log is fsynced before the raft-state file is written, so a crash in between can leave
   // entries of a term the file does not know yet; nothing was sent on that term's behalf, and
   // no vote was cast in it (a vote is persisted first), so adopting the term without a vote is
@@ -161,6 +157,67 @@ export async function recoverGroup(options: RecoverOptions): Promise<RecoveredGr
   };
 }
 
+/**
+ * The stored term, vote and commit; undefined when there is no file or it is damaged. A
+ * damaged file is a lost vote: the loss is recorded in the damage marker (durably, before any
+ * new raft-state file can be written) so that the replica abstains from elections until a
+ * leader is heard and its log reaches its current end (RaftConfig.abstain).
+ */
+async function readHardStateOrLoss(options: RecoverOptions): Promise<HardState | undefined> {
+  const { storage, log, logger } = options;
+  try {
+    return await storage.readHardState();
+  } catch (error) {
+    if (!isBrookError(error, 'CORRUPT_MESSAGE')) throw error;
+    logger.error(
+      { err: error, file: HARD_STATE_FILE },
+      'the Raft state file is damaged: term and vote are lost; abstaining from elections until a leader is heard',
+    );
+    await log.recordDamage({ lostEndOffset: log.logEndOffset - 1, hardStateLost: true });
+    return undefined;
+  }
+}
+
+/**
+ * The stored snapshot. A fresh group gets one at -1 holding its initial membership. A damaged
+ * snapshot file (or none beside a log or a hard state, which a group always has from its
+ * creation on) cannot be rebuilt here: the state it held is gone, and the log after it cannot
+ * be applied without it. So the whole log is discarded (the loss recorded first, see
+ * damage-marker.ts) and the group restarts from a snapshot at -1 with the initial membership;
+ * its leader sends the log again, or its own snapshot when its log starts later.
+ */
+async function readSnapshotOrReset(
+  options: RecoverOptions,
+  hardState: HardState | undefined,
+): Promise<StoredSnapshot> {
+  const { storage, log, logger } = options;
+  let problem: unknown;
+  try {
+    const stored = await storage.readSnapshot();
+    if (stored !== undefined) return stored;
+  } catch (error) {
+    if (!isBrookError(error, 'CORRUPT_MESSAGE')) throw error;
+    problem = error;
+  }
+  const fresh: StoredSnapshot = {
+    meta: { lastOffset: asOffset(-1), term: asTerm(0), membership: options.initialMembership },
+    bytes: options.emptyState(),
+  };
+  const damaged = problem !== undefined || hardState !== undefined || log.logEndOffset !== 0;
+  if (damaged) {
+    logger.error(
+      { err: problem, file: SNAPSHOT_FILE, logEndOffset: log.logEndOffset },
+      'the Raft snapshot file is damaged or missing: discarding it and the log, to be repaired from the leader',
+    );
+    await log.recordDamage({ lostEndOffset: log.logEndOffset - 1, hardStateLost: false });
+    await log.restartEmpty(0);
+  } else {
+    logger.info({ membership: options.initialMembership }, 'created a fresh Raft group');
+  }
+  await storage.writeSnapshot(fresh);
+  return fresh;
+}
+
 /** Restores logStartOffset = snapshot.lastOffset + 1 after a crash (see the module comment). */
 async function alignLogWithSnapshot(
   log: PartitionLog,
@@ -170,10 +227,15 @@ async function alignLogWithSnapshot(
   const start = snapshot.lastOffset + 1;
   if (log.logStartOffset === start) return;
   if (log.logStartOffset > start) {
-    throw new BrookError(
-      'STORAGE_ERROR',
-      `the log starts at ${log.logStartOffset}, after the snapshot's end ${snapshot.lastOffset}`,
+    // Entries between the snapshot and the log are missing (a damaged or lost first segment):
+    // what follows the hole cannot be used; keep the snapshot, record the loss, start over.
+    logger.error(
+      { logStartOffset: log.logStartOffset, snapshotLastOffset: snapshot.lastOffset },
+      'the log starts after the snapshot: discarding it, to be repaired from the leader',
     );
+    await log.recordDamage({ lostEndOffset: log.logEndOffset - 1, hardStateLost: false });
+    await log.restartEmpty(start);
+    return;
   }
   if (log.termAt(snapshot.lastOffset) === snapshot.term) {
     logger.info({ logStartOffset: start }, 'finishing a log compaction interrupted by a crash');

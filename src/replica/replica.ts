@@ -24,6 +24,7 @@ import {
 import { membershipAfter } from '../raft/index.js';
 import type { MembershipChange } from '../raft/index.js';
 import type {
+  AbstainCondition,
   EntryMeta,
   Message,
   NodeId,
@@ -33,6 +34,7 @@ import type {
   Ready,
   Term,
 } from '../raft/types.js';
+import type { DamageRecord } from '../storage/damage-marker.js';
 import { PartitionLog } from '../storage/partition-log.js';
 import { asOffset } from '../util/brand.js';
 import type { Logger } from '../util/ports.js';
@@ -134,8 +136,20 @@ export class Replica {
       hardState: state.hardState,
       entries: recovered.entries,
     });
+    const abstain = abstainConditionOf(log.damage);
+    if (abstain !== undefined) {
+      logger.warn(
+        { untilOffset: abstain.untilOffset, untilLeaderHeard: abstain.untilLeaderHeard },
+        'storage damage: abstaining from elections (no vote, no campaign) until caught up from a leader',
+      );
+    }
     const node = options.createNode(
-      { ...options.raft, id: options.id, random: options.random },
+      {
+        ...options.raft,
+        id: options.id,
+        random: options.random,
+        ...(abstain === undefined ? {} : { abstain }),
+      },
       state,
     );
     const replica = new Replica({ ...options, logger }, log, node, {
@@ -359,6 +373,7 @@ export class Replica {
       snapshot: core.snapshot,
       membership: core.membership,
       progress: core.progress,
+      abstaining: core.abstaining,
       failure: this.failure === null ? null : describe(this.failure),
       halted: this.halted,
       idle: !this.looping && !this.node.hasReady(),
@@ -446,6 +461,7 @@ export class Replica {
         if (!this.isRunning()) break;
         this.node.advance(ready);
         this.answer(ready, outcome);
+        if (this.log.damage !== undefined) await this.forgetRepairedDamage();
         this.notifyAdvance();
       }
     } catch (error) {
@@ -469,6 +485,20 @@ export class Replica {
       this.pending.droppedReads(ready.droppedReads, this.node.status().leader);
     }
     this.checkLeadership();
+  }
+
+  /**
+   * Once the core stops abstaining, the log holds again everything it may have acknowledged:
+   * the damage marker goes (after, not before: a crash in between only abstains once more).
+   */
+  private async forgetRepairedDamage(): Promise<void> {
+    const status = this.node.status();
+    if (status.abstaining) return;
+    await this.log.clearDamage();
+    this.options.logger.info(
+      { lastOffset: status.lastOffset, term: status.term, leader: status.leader },
+      'caught up after storage damage: taking part in elections again',
+    );
   }
 
   private notifyAdvance(): void {
@@ -516,6 +546,12 @@ export class Replica {
     this.compactionWaiters = [];
     for (const waiter of waiters) waiter.reject(readError);
   }
+}
+
+/** RaftConfig.abstain for a log that recorded damage (storage/damage-marker.ts). */
+function abstainConditionOf(damage: DamageRecord | undefined): AbstainCondition | undefined {
+  if (damage === undefined) return undefined;
+  return { untilOffset: asOffset(damage.lostEndOffset), untilLeaderHeard: damage.hardStateLost };
 }
 
 function describe(error: unknown): string {

@@ -40,6 +40,8 @@ import type { LogConfig } from './log-config.js';
 import { writeLogStartCheckpoint } from './log-start-checkpoint.js';
 import { LogWriter } from './log-writer.js';
 import { RELATIVE_OFFSET_MAX } from './offset-index.js';
+import { mergeDamage, removeDamageMarker, writeDamageMarker } from './damage-marker.js';
+import type { DamageRecord } from './damage-marker.js';
 import { recoverLog } from './recovery.js';
 import { segmentsToDelete } from './retention.js';
 import { Segment } from './segment.js';
@@ -103,6 +105,7 @@ export class PartitionLog {
   private readonly durableListeners = new Set<(durableEndOffset: number) => void>();
   private truncating = false;
   private closed = false;
+  private damageRecord: DamageRecord | undefined;
 
   private constructor(
     private readonly options: PartitionLogOptions,
@@ -139,6 +142,7 @@ export class PartitionLog {
       indexIntervalBytes: config.indexIntervalBytes,
     });
     const log = new PartitionLog(options, config, recovered.segments, recovered.logStartOffset);
+    log.damageRecord = recovered.damage;
     options.logger.debug(
       { logStartOffset: log.startOffset, logEndOffset: log.endOffset, segments: log.segmentCount },
       'partition log opened',
@@ -147,6 +151,28 @@ export class PartitionLog {
   }
 
   // ---- state (synchronous) ----
+
+  /**
+   * What this directory is known to have lost (damage-marker.ts): found by recovery at this
+   * open or at an earlier one, or recorded by the owner (`recordDamage`); undefined: nothing.
+   */
+  get damage(): DamageRecord | undefined {
+    return this.damageRecord;
+  }
+
+  /** Adds `record` to the damage marker, durably (before the caller acts on the loss). */
+  async recordDamage(record: DamageRecord): Promise<void> {
+    const merged = mergeDamage(this.damageRecord, record);
+    await writeDamageMarker(this.options.fs, this.options.directory, merged);
+    this.damageRecord = merged;
+  }
+
+  /** Forgets the damage (the owner has repaired it), durably. */
+  async clearDamage(): Promise<void> {
+    if (this.damageRecord === undefined) return;
+    await removeDamageMarker(this.options.fs, this.options.directory);
+    this.damageRecord = undefined;
+  }
 
   get logStartOffset(): number {
     return this.startOffset;
@@ -478,6 +504,34 @@ export class PartitionLog {
       }
       await this.removeSegments(removed);
     });
+  }
+
+  /**
+   * Discards the whole log and restarts it empty at `offset`, which may lie below the current
+   * start (a replica whose snapshot was damaged starts over from nothing). Example: on
+   * [10..19][20..29], restartEmpty(0) leaves an empty log with logStartOffset = logEndOffset = 0.
+   */
+  async restartEmpty(offset: number): Promise<void> {
+    const failure = this.checkWritable();
+    if (failure !== undefined) throw failure;
+    assert(Number.isSafeInteger(offset) && offset >= 0, `restart at ${offset}`);
+    const removed = this.segments;
+    const fresh = new Segment(this.options.directory, offset, this.options.clock.monotonicMs());
+    this.segments = [fresh];
+    this.startOffset = offset;
+    this.endOffset = offset;
+    this.writtenEnd = offset;
+    this.durableEnd = offset;
+    await this.writer.run(async () => {
+      // Old segments go before the fresh one is created: one of them may bear its name. A crash
+      // in between leaves no segment, or some of the old ones (newest removed first).
+      await writeLogStartCheckpoint(this.options.fs, this.options.directory, offset);
+      for (const segment of [...removed].reverse()) await segment.removeFiles(this.options.fs);
+      await this.options.fs.syncDirectory(this.options.directory);
+      await fresh.createFiles(this.options.fs);
+      await this.options.fs.syncDirectory(this.options.directory);
+    });
+    this.options.logger.warn({ offset }, 'log discarded and restarted empty');
   }
 
   /** Replaces every segment with one empty segment at `offset` (checkpoint first). */

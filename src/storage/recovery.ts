@@ -7,29 +7,48 @@
  *    files and index files without a log; ignore (and log) any other file.
  * 2. Drop the segments that lie entirely below the log-start-offset checkpoint (a crash in the
  *    middle of `truncatePrefix` can leave them).
- * 3. Load every segment's indexes; what is missing or misshapen in an index file (a partial or
- *    out-of-order entry, a position past the log, and everything after it) is rebuilt from
- *    the log. Sealed segments (all but the last) were fsynced when they were sealed, so their
- *    content is trusted and only walked from their last time index entry (cheap). The last,
- *    active segment is walked in 'verify' mode (CRC of every batch from its last confirmed
- *    index entry) and cut at the first torn, corrupt or out-of-sequence batch: this is what
- *    makes a torn tail, or random bytes appended to the newest .log, safe.
- * 4. A sealed segment that turns out damaged, or that does not continue its predecessor,
- *    ends the log: it is verified and cut like the active one and every later segment is
- *    deleted (logged as an error). The replica re-fetches what it lost from the leader.
+ * 3. Verify every segment in full (segment-verify.ts): every batch from the start of the file,
+ *    its CRC-32C, contiguous offsets, one leader epoch per segment. Cost: one sequential read
+ *    of the whole log at every open, at about the disk's sequential read speed plus CRC-32C
+ *    (roughly 1 s per GB on a laptop SSD), paid once per open: this is what finds damage to
+ *    data fsynced long ago, before the replica votes, leads or serves from it. Then load each
+ *    segment's indexes; what is missing or misshapen in an index file (a partial or
+ *    out-of-order entry, a position past the valid log, and everything after it) is rebuilt
+ *    from the log.
+ * 4. Where verification stops early:
+ *    - in the active (last) segment, with no valid batch after the stop: a torn tail left by a
+ *      crash (never acknowledged: acknowledgements follow fsync); it is cut (logged as a warn);
+ *    - in a sealed segment, or in the active one with valid batches after the stop, or where a
+ *      segment does not continue its predecessor: damage to written data. The log is cut at
+ *      the first bad offset and every later segment deleted (logged as an error naming the
+ *      file and offset); before the cut, the damage marker (damage-marker.ts) records how far
+ *      the log reached (the highest offset of any valid batch past the cut, and the removed
+ *      segments' bases), so the replica abstains from elections until it is repaired
+ *      (RaftConfig.abstain) even across another restart. The replica re-fetches what it lost.
+ *    Residual: a cut at a batch boundary of the active segment looks exactly like a clean
+ *    end, and a torn tail like a crash's; only the stored commit offset bounds those
+ *    (replica/raft-storage.ts).
  * 5. The active segment is fsynced, so the recovered end is durable (a process crash leaves
  *    unsynced data in the page cache that a later power loss could still take away).
  *
- * Must not: keep a batch that failed its CRC in the active segment, or leave a gap or an
- * overlap between segments.
+ * Must not: keep a batch that failed its CRC, or leave a gap or an overlap between segments.
  */
 import { posix } from 'node:path';
 import type { Clock, FileSystem, Logger } from '../util/ports.js';
+import { assert } from '../util/assert.js';
 import { TEMPORARY_SUFFIX } from './atomic-file.js';
+import {
+  DAMAGE_MARKER_FILE,
+  mergeDamage,
+  readDamageMarker,
+  writeDamageMarker,
+} from './damage-marker.js';
+import type { DamageRecord } from './damage-marker.js';
 import { LOG_START_OFFSET_FILE, readLogStartCheckpoint } from './log-start-checkpoint.js';
-import { validateOffsetIndex } from './offset-index.js';
-import { LOG_SUFFIX, Segment, parseSegmentFileName } from './segment.js';
-import type { RescanResult } from './segment.js';
+import { RELATIVE_OFFSET_MAX, validateOffsetIndex } from './offset-index.js';
+import { LOG_SUFFIX, Segment, parseSegmentFileName, segmentFileName } from './segment.js';
+import { highestValidOffsetAfter } from './segment-verify.js';
+import type { VerifyResult } from './segment-verify.js';
 import { validateTimeIndex } from './time-index.js';
 
 export interface RecoveryOptions {
@@ -46,12 +65,8 @@ export interface RecoveredLog {
   /** At least one segment, contiguous, the last one active. */
   readonly segments: Segment[];
   readonly logStartOffset: number;
-}
-
-interface LoadedSegment {
-  readonly segment: Segment;
-  readonly result: RescanResult;
-  readonly fileBytes: number;
+  /** What the damage marker records (this open's findings included); undefined: none. */
+  readonly damage?: DamageRecord;
 }
 
 /** Creates `directory` and any missing parents, each made durable in its parent. */
@@ -69,7 +84,10 @@ export async function recoverLog(options: RecoveryOptions): Promise<RecoveredLog
   const bases = await listSegmentBases(options);
   const checkpoint = await readLogStartCheckpoint(fs, directory, logger);
   const kept = await dropSegmentsBelow(options, bases, checkpoint ?? 0);
-  const segments = await loadSegments(options, kept);
+  const { segments, damage: found } = await loadSegments(options, kept);
+  const damage =
+    found ??
+    (await readDamageMarker(fs, directory, logger, (segments.at(-1)?.nextOffset ?? 0) - 1));
   while (segments[0] !== undefined && checkpoint !== undefined) {
     if (segments[0].nextOffset > checkpoint) break;
     await segments[0].removeFiles(fs);
@@ -85,7 +103,7 @@ export async function recoverLog(options: RecoveryOptions): Promise<RecoveredLog
   await fs.syncDirectory(directory);
   const first = segments[0];
   const logStartOffset = Math.max(checkpoint ?? 0, first?.baseOffset ?? 0);
-  return { segments, logStartOffset };
+  return damage === undefined ? { segments, logStartOffset } : { segments, logStartOffset, damage };
 }
 
 /** Base offsets of the `.log` files, ascending; removes leftovers nothing refers to. */
@@ -106,6 +124,7 @@ async function listSegmentBases(options: RecoveryOptions): Promise<number[]> {
     } else if (
       parsed === undefined &&
       name !== LOG_START_OFFSET_FILE &&
+      name !== DAMAGE_MARKER_FILE &&
       options.companionFiles?.includes(name) !== true
     ) {
       logger.warn({ file: name }, 'ignoring an unknown file in a partition directory');
@@ -133,56 +152,183 @@ async function dropSegmentsBelow(
   return bases.slice(first);
 }
 
-async function loadSegments(options: RecoveryOptions, bases: number[]): Promise<Segment[]> {
+/** A damage found while loading: where the log is cut and what lay beyond. */
+interface FoundDamage {
+  /** Index (in `bases`) of the first segment removed whole. */
+  readonly removeFrom: number;
+  /** The first offset no longer in the log. */
+  readonly cutOffset: number;
+  /** The highest offset the damaged segment still names past the cut, if any. */
+  readonly highestInDamaged: number | undefined;
+}
+
+/**
+ * Opens and fully verifies the segments in order, stopping at the first damage: a sealed
+ * segment that is not whole and valid, a segment that does not continue its predecessor, or a
+ * bad batch in the active segment that valid batches follow (a crash only tears the tail of
+ * the active segment; a bad batch with valid ones after it is damage to written data).
+ */
+async function loadSegments(
+  options: RecoveryOptions,
+  bases: number[],
+): Promise<{ segments: Segment[]; damage: DamageRecord | undefined }> {
   const segments: Segment[] = [];
-  for (let index = 0; index < bases.length; index++) {
+  const fileSizes: number[] = [];
+  let found: FoundDamage | undefined;
+  for (let index = 0; index < bases.length && found === undefined; index++) {
     const isLast = index === bases.length - 1;
-    const loaded = await loadSegment(options, bases[index] ?? 0, isLast ? 'verify' : 'headers');
-    const { segment } = loaded;
+    const base = bases[index] ?? 0;
     const previous = segments[segments.length - 1];
-    if (previous !== undefined && segment.baseOffset !== previous.nextOffset) {
+    if (previous !== undefined && base !== previous.nextOffset) {
       options.logger.error(
-        { segment: segment.logPath, expectedBaseOffset: previous.nextOffset },
-        'segment does not continue the log; deleting it and every later segment',
+        { segment: segmentPath(options, base), expectedBaseOffset: previous.nextOffset },
+        'segment does not continue the log; cutting the log there',
       );
-      await removeSegments(options, [segment, ...segmentsAfter(options, bases, index)]);
+      found = { removeFrom: index, cutOffset: previous.nextOffset, highestInDamaged: undefined };
       break;
     }
-    if (!isLast && loaded.result.reason !== 'end') {
-      options.logger.error(
-        { segment: segment.logPath, ...loaded.result },
-        'sealed segment is damaged; cutting it and deleting every later segment',
-      );
-      segments.push(await verifyAndCut(options, loaded, false));
-      await removeSegments(options, segmentsAfter(options, bases, index));
-      break;
-    }
-    if (!isLast && segment.isEmpty) {
+    const loaded = await loadSegment(options, base);
+    const { segment, verified, fileBytes } = loaded;
+    const nextBase = bases[index + 1];
+    if (!isLast && segment.isEmpty && fileBytes === 0 && nextBase === base) {
       options.logger.warn({ segment: segment.logPath }, 'removing an empty sealed segment');
       await segment.removeFiles(options.fs);
       continue;
     }
-    if (isLast) {
-      segments.push(await verifyAndCut(options, loaded, true));
-    } else {
-      await segment.cutToSize(loaded.fileBytes);
-      segment.markDurable();
-      segments.push(segment);
+    segments.push(segment);
+    fileSizes.push(fileBytes);
+    const damaged = isDamaged(verified, fileBytes, isLast);
+    if (damaged) {
+      options.logger.error(
+        {
+          file: segment.logPath,
+          offset: verified.nextOffset,
+          position: verified.position,
+          reason: verified.reason,
+          detail: verified.detail,
+          removedBytes: fileBytes - verified.position,
+        },
+        'damaged record batch in a segment: cutting the log at this offset and deleting every later segment',
+      );
+      const bound = nextBase === undefined ? base + RELATIVE_OFFSET_MAX : nextBase - 1;
+      const after = verified.highestOffsetAfter;
+      found = {
+        removeFrom: index + 1,
+        cutOffset: verified.nextOffset,
+        highestInDamaged: after === undefined ? undefined : Math.min(after, bound),
+      };
+    } else if (verified.position < fileBytes) {
+      options.logger.warn(
+        {
+          segment: segment.logPath,
+          reason: verified.reason,
+          detail: verified.detail,
+          validBytes: verified.position,
+          removedBytes: fileBytes - verified.position,
+        },
+        'cutting a torn or corrupt tail off a segment',
+      );
     }
   }
-  return segments;
+  const damage =
+    found === undefined ? undefined : await lostDataOf(options, bases, found, segments);
+  await settleSegments(options, segments, fileSizes, bases, found);
+  return { segments, damage };
 }
 
-async function loadSegment(
+/**
+ * A stop before the end of the file is damage in a sealed segment (fsynced when it was
+ * sealed), and in the active one only when a valid batch follows the bad one.
+ */
+function isDamaged(verified: VerifyResult, fileBytes: number, isLast: boolean): boolean {
+  if (verified.position >= fileBytes) return false;
+  return !isLast || verified.highestOffsetAfter !== undefined;
+}
+
+/**
+ * How far the log reached before the damage: the cut offset itself (the damaged batch was
+ * written whole and fsynced, so it may have been acknowledged), the highest offset of any valid
+ * batch past the cut, and every removed segment's base - 1 (a segment is created by a roll at
+ * the offset after its predecessor's last).
+ */
+async function lostDataOf(
   options: RecoveryOptions,
-  baseOffset: number,
-  mode: 'headers' | 'verify',
-): Promise<LoadedSegment> {
+  bases: number[],
+  found: FoundDamage,
+  segments: Segment[],
+): Promise<DamageRecord> {
+  let lostEndOffset = Math.max(found.cutOffset, found.highestInDamaged ?? -1);
+  for (let index = found.removeFrom; index < bases.length; index++) {
+    const base = bases[index] ?? 0;
+    const nextBase = bases[index + 1];
+    const bound = nextBase === undefined ? base + RELATIVE_OFFSET_MAX : nextBase - 1;
+    const handle = await options.fs.open(segmentPath(options, base), 'read');
+    try {
+      const highest = await highestValidOffsetAfter(handle, 0, await handle.size());
+      lostEndOffset = Math.max(lostEndOffset, base - 1, Math.min(highest ?? -1, bound));
+    } finally {
+      await handle.close();
+    }
+  }
+  const last = segments[segments.length - 1];
+  const existing = await readDamageMarker(
+    options.fs,
+    options.directory,
+    options.logger,
+    Math.max(lostEndOffset, (last?.nextOffset ?? 0) - 1),
+  );
+  const damage = mergeDamage(existing, { lostEndOffset, hardStateLost: false });
+  // Durable before the cut: a crash after it must still know what was lost.
+  await writeDamageMarker(options.fs, options.directory, damage);
+  options.logger.error(
+    { directory: options.directory, cutOffset: found.cutOffset, lostEndOffset },
+    'the log lost data it may have acknowledged; the replica abstains from elections until it has caught up',
+  );
+  return damage;
+}
+
+/** Cuts every kept segment to its valid size, marks sealed ones durable, removes the rest. */
+async function settleSegments(
+  options: RecoveryOptions,
+  segments: Segment[],
+  fileSizes: number[],
+  bases: number[],
+  found: FoundDamage | undefined,
+): Promise<void> {
+  for (const [index, segment] of segments.entries()) {
+    await segment.cutToSize(fileSizes[index]);
+    // The active segment is fsynced by recoverLog.
+    if (index < segments.length - 1) segment.markDurable();
+  }
+  if (found === undefined) return;
+  const removed = bases
+    .slice(found.removeFrom)
+    .map((base) => new Segment(options.directory, base, 0));
+  await removeSegments(options, removed);
+}
+
+function segmentPath(options: RecoveryOptions, base: number): string {
+  return posix.join(options.directory, segmentFileName(base, LOG_SUFFIX));
+}
+
+interface LoadedSegment {
+  readonly segment: Segment;
+  readonly verified: VerifyResult;
+  readonly fileBytes: number;
+}
+
+/**
+ * Opens one segment, verifies its whole log (verifySegmentLog), loads the sound leading
+ * entries of its indexes and re-derives the rest by walking the headers up to the end of the
+ * valid batches.
+ */
+async function loadSegment(options: RecoveryOptions, baseOffset: number): Promise<LoadedSegment> {
   const segment = new Segment(options.directory, baseOffset, options.clock.monotonicMs());
   const { logBytes } = await segment.openFiles(options.fs);
+  const verified = await segment.verify(logBytes);
+  const validBytes = verified.position;
   const images = await segment.readIndexImages();
-  // Keep the sound leading entries of each index; the walk re-derives the rest from the log.
-  const offsetCheck = validateOffsetIndex(images.offsetIndex, logBytes);
+  const offsetCheck = validateOffsetIndex(images.offsetIndex, validBytes);
   const timeCheck = validateTimeIndex(images.timeIndex);
   segment.offsetIndex.load(images.offsetIndex, offsetCheck.soundEntries);
   segment.timeIndex.load(images.timeIndex, timeCheck.soundEntries);
@@ -198,42 +344,14 @@ async function loadSegment(
       'index file is damaged; rebuilding it from the log past its last sound entry',
     );
   }
-  const result = await segment.rescan({ mode, endPosition: logBytes }, options.indexIntervalBytes);
-  return { segment, result, fileBytes: logBytes };
-}
-
-/**
- * Cuts the file after the last valid batch; a segment loaded in 'headers' mode is walked again
- * with CRC checks first.
- */
-async function verifyAndCut(
-  options: RecoveryOptions,
-  loaded: LoadedSegment,
-  alreadyVerified: boolean,
-): Promise<Segment> {
-  const { segment, fileBytes } = loaded;
-  const result = alreadyVerified
-    ? loaded.result
-    : await segment.rescan({ mode: 'verify', endPosition: fileBytes }, options.indexIntervalBytes);
-  if (result.position < fileBytes) {
-    options.logger.warn(
-      {
-        segment: segment.logPath,
-        reason: result.reason,
-        detail: result.detail,
-        validBytes: result.position,
-        removedBytes: fileBytes - result.position,
-      },
-      'cutting a torn or corrupt tail off a segment',
-    );
-  }
-  await segment.cutToSize(fileBytes);
-  return segment;
-}
-
-/** Unopened handles on the segments after `index`, for removal. */
-function segmentsAfter(options: RecoveryOptions, bases: number[], index: number): Segment[] {
-  return bases.slice(index + 1).map((base) => new Segment(options.directory, base, 0));
+  const walk = { mode: 'headers' as const, endPosition: validBytes };
+  const result = await segment.rescan(walk, options.indexIntervalBytes);
+  // The verified prefix is whole, contiguous batches: the header walk must end where it did.
+  assert(
+    result.position === validBytes && segment.nextOffset === verified.nextOffset,
+    `segment ${segment.logPath}: header walk ended at ${result.position}, verified ${validBytes}`,
+  );
+  return { segment, verified, fileBytes: logBytes };
 }
 
 async function removeSegments(options: RecoveryOptions, segments: Segment[]): Promise<void> {

@@ -25,6 +25,8 @@ import { readAt, scanBatches } from './batch-scan.js';
 import type { ScanMode, ScanStop, ScannedBatch, VisitResult } from './batch-scan.js';
 import { OffsetIndex, RELATIVE_OFFSET_MAX } from './offset-index.js';
 import { readBatchRange } from './segment-read.js';
+import { verifySegmentLog } from './segment-verify.js';
+import type { VerifyResult } from './segment-verify.js';
 import type { BatchRange } from './segment-read.js';
 import { TimeIndex } from './time-index.js';
 import type { TimeIndexEntry } from './time-index.js';
@@ -189,6 +191,11 @@ export class Segment {
   private requireFiles(): SegmentFiles {
     assert(this.files !== undefined, `segment ${this.logPath} has no open files`);
     return this.files;
+  }
+
+  /** The full check of the log file's first `endPosition` bytes (segment-verify.ts). */
+  verify(endPosition: number): Promise<VerifyResult> {
+    return verifySegmentLog(this.requireFiles().log, this.baseOffset, endPosition);
   }
 
   /** The current index file images (for loading at recovery). */

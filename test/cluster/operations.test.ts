@@ -120,9 +120,17 @@ describe('operating a four-broker cluster', () => {
     );
     expect(moved.stderr).toBe('');
     expect(moved.code).toBe(0);
-    const after = (await cluster.describeTopic('moving')).partitions[0];
-    expect([...(after?.replicas ?? [])].sort()).toEqual([...target].sort());
-    expect([...(after?.isr ?? [])].sort()).toEqual([...target].sort());
+    // --wait saw the new set in sync on the broker it asked; another broker's view follows
+    // within a heartbeat (its leader table is refreshed by the controller's answers).
+    const sorted = (ids: readonly number[]): string => [...ids].sort().join(',');
+    const settled = await cluster.waitForPartitions(
+      'moving',
+      `replicas and ISR ${target.join(',')}`,
+      (partition) =>
+        sorted(partition.replicas) === sorted(target) && sorted(partition.isr) === sorted(target),
+      10_000,
+    );
+    const after = settled.partitions[0];
     expect(after?.highWatermark).toBeGreaterThanOrEqual(2_000);
     // Every broker routes clients to the partition's leader, the one that left it too.
     expect(target).toContain(await cluster.waitForMetadataLeader('moving', 0));

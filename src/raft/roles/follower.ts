@@ -126,6 +126,13 @@ function handleHeartbeat(core: RaftCore, message: HeartbeatMessage): void {
   // The leader sends min(its commit, our match), never beyond what we hold, and an entry end.
   const commit = asOffset(Math.min(message.commit, core.log.lastOffset));
   if (Number.isSafeInteger(commit)) core.commitTo(core.log.boundaryAtOrBelow(commit));
+  if (Number.isSafeInteger(message.commit) && message.commit > core.log.lastOffset) {
+    // The leader believes we hold entries we no longer have: our storage lost what we
+    // acknowledged (RaftConfig.abstain). Refuse its match point, so that it probes again
+    // (Replicator.lostAcknowledged) and sends us the lost suffix.
+    const log = core.log;
+    answer(core, message.from, false, message.commit, log.lastOffset, log.lastTerm);
+  }
   core.send({
     type: 'heartbeatResponse',
     from: core.id,

@@ -136,6 +136,11 @@ export class Replicator {
         message.rejectHint,
         message.rejectHintTerm,
       );
+      if (this.lostAcknowledged(progress, message)) {
+        progress.forgetMatch(probeFrom.offset);
+        this.maybeSendAppend(progress, true);
+        return false;
+      }
       if (progress.maybeDecrTo(message.matchOffset, probeFrom.offset)) {
         if (progress.state === 'replicate') progress.becomeProbe();
         this.maybeSendAppend(progress, true);
@@ -161,6 +166,23 @@ export class Replicator {
       progress.inflights.freeTo(message.matchOffset);
     }
     return true;
+  }
+
+  /**
+   * The follower refuses our match point itself, its log ending before it: it lost entries it
+   * acknowledged (storage damage, RaftConfig.abstain; a damaged follower says so in answer to
+   * a heartbeat, FollowerRole). Backtracking alone never goes below `match`, so without this
+   * the follower would be probed at the match forever and never repaired. A duplicated old
+   * rejection can look the same only if it was about that very offset; forgetting the match
+   * then costs a probe (a lower match delays commits, it never makes one unsafe).
+   */
+  private lostAcknowledged(progress: Progress, message: AppendResponseMessage): boolean {
+    return (
+      progress.state !== 'snapshot' &&
+      progress.match >= 0 &&
+      message.matchOffset === progress.match &&
+      message.rejectHint < progress.match
+    );
   }
 
   /**

@@ -148,6 +148,7 @@ export class FakeNode implements RaftNode {
       lastTerm: asTerm(0),
       snapshot: this.state.snapshot,
       membership: this.membership,
+      abstaining: false,
       progress: [],
     };
   }

@@ -71,9 +71,64 @@ describe('recoverGroup', () => {
     await log.close();
   });
 
-  it('refuses a directory with a log but no snapshot file', async () => {
-    const { fs, storage } = await setup([1]);
-    await expect(recover(fs, storage)).rejects.toThrow(/without its snapshot file/);
+  it('discards a log without its snapshot file, recording the loss', async () => {
+    const { fs, storage } = await setup([1, 1]);
+    const { group, log } = await recover(fs, storage);
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([0, 0]);
+    expect(group.snapshot.meta).toEqual({ lastOffset: -1, term: 0, membership: THREE });
+    expect(log.damage).toEqual({ lostEndOffset: 3, hardStateLost: false });
+  });
+
+  it('discards a damaged snapshot file and the log after it; the leader repairs both', async () => {
+    const { fs, storage } = await setup([1, 1, 2]);
+    await storage.writeSnapshot(snapshotAt(3, 1));
+    await storage.writeHardState({ term: asTerm(2), vote: asBrokerId(2), commit: asOffset(5) });
+    // The first open finishes the compaction: the log starts at 4.
+    const first = await recover(fs, storage);
+    expect(first.log.logStartOffset).toBe(4);
+    await first.log.close();
+    fs.corrupt(`${DIRECTORY}/raft-snapshot`, 30);
+    const logger = new RecordingLogger();
+    const log = await PartitionLog.open({
+      fs,
+      directory: DIRECTORY,
+      clock: new ManualClock(),
+      logger,
+      companionFiles: REPLICA_FILES,
+    });
+    const group = await recoverGroup({
+      storage,
+      log,
+      logger,
+      initialMembership: THREE,
+      emptyState: () => new Uint8Array(0),
+    });
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([0, 0]);
+    expect(group.snapshot.meta.lastOffset).toBe(-1);
+    expect(group.snapshot.bytes).toEqual(new Uint8Array(0));
+    // Term and vote survive (they are in raft-state); commit is clamped to the empty log.
+    expect(group.state.hardState).toEqual({ term: 2, vote: 2, commit: -1 });
+    expect(log.damage).toEqual({ lostEndOffset: 5, hardStateLost: false });
+    expect(logger.messages('error')).toContain(
+      'the Raft snapshot file is damaged or missing: discarding it and the log, to be repaired from the leader',
+    );
+    await log.close();
+    // Reopening finds a healthy empty group, and still the recorded loss.
+    const again = await recover(fs, storage);
+    expect(again.log.damage).toEqual({ lostEndOffset: 5, hardStateLost: false });
+    expect(again.group.snapshot.meta.lastOffset).toBe(-1);
+  });
+
+  it('empties a log that starts after the snapshot (a lost first segment), keeping the snapshot', async () => {
+    const { fs, storage } = await setup([1, 1, 2]);
+    await storage.writeSnapshot(snapshotAt(-1, 0));
+    const opened = await recover(fs, storage);
+    await opened.log.truncatePrefix(2);
+    await opened.log.close();
+    const { group, log } = await recover(fs, storage);
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([0, 0]);
+    expect(group.snapshot.meta.lastOffset).toBe(-1);
+    expect(log.damage).toEqual({ lostEndOffset: 5, hardStateLost: false });
   });
 
   it('finishes an interrupted compaction: keeps the suffix after a matching snapshot entry', async () => {
@@ -118,11 +173,36 @@ describe('recoverGroup', () => {
     expect(group.state.hardState).toEqual({ term: 5, vote: 3, commit: -1 });
   });
 
-  it('refuses a damaged raft-state file rather than forget a vote', async () => {
-    const { fs, storage } = await setup([]);
+  it('opens with a damaged raft-state file, reporting term and vote as lost', async () => {
+    const { fs, storage } = await setup([1, 2]);
     await storage.writeSnapshot(snapshotAt(-1, 0));
-    await storage.writeHardState({ term: asTerm(5), vote: asBrokerId(3), commit: asOffset(-1) });
+    await storage.writeHardState({ term: asTerm(5), vote: asBrokerId(3), commit: asOffset(3) });
     fs.corrupt(`${DIRECTORY}/raft-state`, 20);
-    await expect(recover(fs, storage)).rejects.toThrow(/damaged/);
+    const { group, log } = await recover(fs, storage);
+    // The term comes from the log; the vote is unknown; it must wait for a leader.
+    expect(group.state.hardState).toEqual({ term: 2, vote: null, commit: -1 });
+    expect(log.damage).toEqual({ lostEndOffset: 3, hardStateLost: true });
+    expect(group.state.entries).toHaveLength(2);
+  });
+
+  it('opens with a truncated (empty) raft-state file', async () => {
+    const { fs, storage } = await setup([1]);
+    await storage.writeSnapshot(snapshotAt(-1, 0));
+    await storage.writeHardState({ term: asTerm(5), vote: asBrokerId(3), commit: asOffset(1) });
+    const handle = await fs.open(`${DIRECTORY}/raft-state`, 'readWrite');
+    await handle.truncate(0);
+    await handle.sync();
+    await handle.close();
+    const { log } = await recover(fs, storage);
+    expect(log.damage).toEqual({ lostEndOffset: 1, hardStateLost: true });
+  });
+
+  it('records a loss when the log ends before the stored commit offset', async () => {
+    const { fs, storage } = await setup([1]);
+    await storage.writeSnapshot(snapshotAt(-1, 0));
+    await storage.writeHardState({ term: asTerm(1), vote: null, commit: asOffset(7) });
+    const { group, log } = await recover(fs, storage);
+    expect(group.state.hardState.commit).toBe(1);
+    expect(log.damage).toEqual({ lostEndOffset: 7, hardStateLost: false });
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeFileSystem } from '../../../src/runtime/node-file-system.js';
+import { DAMAGE_MARKER_FILE } from '../../../src/storage/damage-marker.js';
 import { LOG_START_OFFSET_FILE } from '../../../src/storage/log-start-checkpoint.js';
 import { segmentFileName } from '../../../src/storage/segment.js';
 import { silentLogger } from '../../../src/util/ports.js';
@@ -183,8 +184,131 @@ describe('recovery on the in-memory file system', () => {
     expect(reopened.logEndOffset).toBe((second ?? 0) + 1);
     expect(reopened.segmentBaseOffsets).toEqual([0, second]);
     expect(setup.logger.messages('error')).toContain(
-      'sealed segment is damaged; cutting it and deleting every later segment',
+      'damaged record batch in a segment: cutting the log at this offset and deleting every later segment',
     );
+    // It held up to 14 before: that is what its replica may have acknowledged.
+    expect(reopened.damage).toEqual({ lostEndOffset: 14, hardStateLost: false });
+  });
+
+  it('extends the old active-segment check to every sealed segment', async () => {
+    // A record flipped in the middle batch of a sealed segment, long fsynced.
+    const setup = harness();
+    const log = await openLog(setup, { segmentBytes: 400, indexIntervalBytes: 100 });
+    await appendMany(log, 20, { valueBytes: 20 });
+    await log.close();
+    const bases = log.segmentBaseOffsets;
+    expect(bases.length).toBeGreaterThan(3);
+    const [first, second] = bases;
+    const perSegment = (second ?? 0) - (first ?? 0);
+    expect(perSegment).toBeGreaterThanOrEqual(3);
+    const middle = Math.floor(perSegment / 2);
+    const batchBytes = (await makeBatch({ valueBytes: 20 })).length;
+    setup.fs.corrupt(logFile(second ?? 0), batchBytes * middle + batchBytes - 5);
+    const reopened = await openLog(setup, { segmentBytes: 400, indexIntervalBytes: 100 });
+    const cut = (second ?? 0) + middle;
+    expect(reopened.logEndOffset).toBe(cut);
+    expect(reopened.segmentBaseOffsets).toEqual([first, second]);
+    expect(await recordOffsetsIn(await readAll(reopened))).toEqual(range(cut));
+    expect(reopened.damage).toEqual({ lostEndOffset: 19, hardStateLost: false });
+    const line = setup.logger.lines.find((entry) => entry.level === 'error');
+    expect(line?.object).toMatchObject({ file: logFile(second ?? 0), offset: cut });
+    expect((await reopened.append(await makeBatch())).baseOffset).toBe(cut);
+    await reopened.close();
+  });
+
+  it('keeps the damage marker across reopens until it is cleared', async () => {
+    const setup = harness();
+    const log = await openLog(setup, { segmentBytes: 300 });
+    await appendMany(log, 15);
+    await log.close();
+    const [, second] = log.segmentBaseOffsets;
+    setup.fs.corrupt(logFile(second ?? 0), 40);
+    const damaged = await openLog(setup, { segmentBytes: 300 });
+    expect(damaged.damage?.lostEndOffset).toBe(14);
+    await appendMany(damaged, 2);
+    await damaged.close();
+    // The log looks healthy now; only the marker remembers what it lost.
+    const again = await openLog(setup, { segmentBytes: 300 });
+    expect(again.damage).toEqual({ lostEndOffset: 14, hardStateLost: false });
+    await again.clearDamage();
+    await again.close();
+    const repaired = await openLog(setup, { segmentBytes: 300 });
+    expect(repaired.damage).toBeUndefined();
+    expect(setup.logger.messages('warn')).not.toContain(
+      'ignoring an unknown file in a partition directory',
+    );
+    await repaired.close();
+  });
+
+  it('treats a sealed segment truncated at a batch boundary as damage (a hole before the next)', async () => {
+    const setup = harness();
+    const log = await openLog(setup, { segmentBytes: 300 });
+    await appendMany(log, 15);
+    await log.close();
+    const [, second, third] = log.segmentBaseOffsets;
+    const batchBytes = (await makeBatch()).length;
+    await cutFile(setup.fs, logFile(second ?? 0), batchBytes);
+    const reopened = await openLog(setup, { segmentBytes: 300 });
+    expect(reopened.logEndOffset).toBe((second ?? 0) + 1);
+    expect(reopened.damage?.lostEndOffset).toBeGreaterThanOrEqual((third ?? 0) - 1);
+    expect(reopened.damage?.lostEndOffset).toBe(14);
+    await reopened.close();
+  });
+
+  it('treats a sealed segment truncated mid-batch as damage', async () => {
+    const setup = harness();
+    const log = await openLog(setup, { segmentBytes: 300 });
+    await appendMany(log, 15);
+    await log.close();
+    const [, second] = log.segmentBaseOffsets;
+    const batchBytes = (await makeBatch()).length;
+    await cutFile(setup.fs, logFile(second ?? 0), batchBytes + 10);
+    const reopened = await openLog(setup, { segmentBytes: 300 });
+    expect(reopened.logEndOffset).toBe((second ?? 0) + 1);
+    expect(reopened.damage?.lostEndOffset).toBe(14);
+    await reopened.close();
+  });
+
+  it('does not call a torn tail of the newest segment damage (a crash leaves those)', async () => {
+    const setup = harness();
+    const log = await openLog(setup);
+    await appendMany(log, 5, { valueBytes: 100 });
+    await log.close();
+    const content = setup.fs.contentOf(logFile(0));
+    await cutFile(setup.fs, logFile(0), content.length - 40);
+    const reopened = await openLog(setup);
+    expect(reopened.logEndOffset).toBe(4);
+    expect(reopened.damage).toBeUndefined();
+    await reopened.close();
+  });
+
+  it('calls a bad batch of the newest segment that valid batches follow damage', async () => {
+    const setup = harness();
+    const log = await openLog(setup);
+    await appendMany(log, 6, { valueBytes: 50 });
+    await log.close();
+    const batchBytes = (await makeBatch({ valueBytes: 50 })).length;
+    setup.fs.corrupt(logFile(0), batchBytes * 3 + 70);
+    const reopened = await openLog(setup);
+    expect(reopened.logEndOffset).toBe(3);
+    expect(reopened.damage).toEqual({ lostEndOffset: 5, hardStateLost: false });
+    await reopened.close();
+  });
+
+  it('reads a damaged damage marker as the worst case', async () => {
+    const setup = harness();
+    const log = await openLog(setup, { segmentBytes: 300 });
+    await appendMany(log, 15);
+    await log.close();
+    const [, second] = log.segmentBaseOffsets;
+    setup.fs.corrupt(logFile(second ?? 0), 40);
+    const damaged = await openLog(setup, { segmentBytes: 300 });
+    await damaged.close();
+    setup.fs.corrupt(join(DIRECTORY, DAMAGE_MARKER_FILE), 20);
+    const again = await openLog(setup, { segmentBytes: 300 });
+    // Nothing else to go by than its own last offset, and the term and vote may be lost too.
+    expect(again.damage).toEqual({ lostEndOffset: (second ?? 0) - 1, hardStateLost: true });
+    await again.close();
   });
 
   it('removes leftover temporary and orphan index files, ignores unknown ones', async () => {
