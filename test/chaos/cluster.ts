@@ -8,9 +8,9 @@
  *   - one client proxy per broker, targeting its listener, advertised as the broker's address
  *     (`--advertised-address`), so clients that learn brokers from metadata go through it.
  *
- * Known leak: traffic that a broker addresses by another broker's *registered* address
- * (heartbeats to the controller leader, admin forwarding, replica moves) uses the client proxy,
- * not the link proxies, so a partition of the link proxies does not stop heartbeats.
+ * Every broker is a controller voter, so its heartbeats to the controller leader, forwarded
+ * admin requests and leadership transfers (sent to a voter's `--peers` address) cross the link
+ * proxies too: a partition cuts them along with the Raft traffic.
  *
  * Processes are started through test/support/broker-process.ts, which kills them by PID when
  * this process exits; `destroy()` kills whatever is left (SIGCONT first for paused ones).

@@ -1,6 +1,6 @@
 /**
- * `npm run chaos -- [--nemesis kill,pause,partition,delay,mixed] [--duration SECONDS]
- * [--seed N] [--brokers 3|5] [--out DIR] [--workers N] [--keep-data]`
+ * `npm run chaos -- [--nemesis kill,pause,partition,delay,power,corrupt,mixed]
+ * [--duration SECONDS] [--seed N] [--brokers 3|5] [--out DIR] [--workers N] [--keep-data]`
  *
  * Runs one chaos run (run.ts) and ends with exactly one line
  * `chaos: N ops, M anomalies, verdict V`. Exit 0 only on PASS, 1 otherwise, 2 on bad flags.
@@ -10,14 +10,32 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { POWER_LOSS_ENV } from '../../src/runtime/power-loss-file-system.js';
 import { isNemesisName, NEMESIS_NAMES, type NemesisName } from './nemesis.js';
 import { runChaos, type ChaosOptions } from './run.js';
 
-const USAGE = `usage: npm run chaos -- [--nemesis ${NEMESIS_NAMES.join(',')}] [--duration SECONDS] [--seed N] [--brokers 3|5] [--out DIR] [--workers N] [--keep-data]`;
+const USAGE = `usage: npm run chaos -- [--nemesis ${NEMESIS_NAMES.join(',')}] [--duration SECONDS] [--seed N] [--brokers 3|5] [--out DIR] [--workers N] [--keep-data]
+
+  --nemesis    one or more of (comma-separated, default mixed):
+                 kill       kill -9 a broker or a leader, restart it
+                 pause      SIGSTOP a broker or a leader beyond the election timeout, SIGCONT
+                 partition  cut broker-to-broker links (isolate, majority/minority, ring, one-way)
+                 delay      slow or lossy links
+                 power      kill -9 every broker at once, unsynced writes dropped
+                            (brokers run with ${POWER_LOSS_ENV}=1), restart all
+                 corrupt    kill -9 a broker, damage one partition's files (bit flips in a log
+                            batch or an index, a cut log, raft-state, raft-snapshot), restart it
+                 mixed      a random one or two of the above per cycle (power, corrupt rarer, alone)
+  --duration   seconds of faults (default 60); --seed N replays a schedule (default 1)
+  --brokers    3 or 5 (default 3); --workers client processes (default 4)
+  --out        output directory (history.jsonl, report.json, timeline.html, logs/)
+  --keep-data  keep the brokers' data directories even on PASS`;
 
 class UsageError extends Error {}
+class HelpRequest extends Error {}
 
 function parseOptions(argv: readonly string[]): ChaosOptions {
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequest();
   let values;
   try {
     ({ values } = parseArgs({
@@ -84,6 +102,10 @@ async function main(): Promise<number> {
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
+    if (error instanceof HelpRequest) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`error: ${error.message}\n${USAGE}\n`);
     return 2;

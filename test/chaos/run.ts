@@ -14,7 +14,15 @@ import { checkHistory, type CheckResult } from './checker.js';
 import { ChaosCluster } from './cluster.js';
 import type { HistoryEvent, Key } from './history.js';
 import { topicOfKey } from './history.js';
-import { LeaderMonitor, Nemesis, type NemesisName } from './nemesis.js';
+import { POWER_LOSS_ENV } from '../../src/runtime/power-loss-file-system.js';
+import { detectionIn } from './corrupt.js';
+import {
+  includesCorrupt,
+  includesPower,
+  LeaderMonitor,
+  Nemesis,
+  type NemesisName,
+} from './nemesis.js';
 import { mulberry32 } from './random.js';
 import { replicaDigests } from './replicas.js';
 import { DRAIN_PROCESS_BASE, recoveries, summarize } from './report.js';
@@ -48,6 +56,11 @@ const DRAIN_TIMEOUT_MS = 60_000;
 /** How long the workload goes on after the last heal, so recovery shows in the history. */
 const AFTER_HEAL_MS = 4_000;
 const REPLICA_CATCH_UP_MS = 2_000;
+/**
+ * Topic configuration of runs that can corrupt files: small segments, so that a partition has
+ * sealed segments (fsynced long ago) to damage, not only the newest one.
+ */
+const CORRUPT_TOPIC_CONFIGS = { 'segment.bytes': '131072' } as const;
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
   const { log } = options;
@@ -59,10 +72,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
   log(
     `chaos: ${options.brokers} brokers, nemesis ${options.nemesis.join(',')}, ${options.durationS} s, seed ${options.seed}, out ${options.out}`,
   );
+  // Every broker of a run that can lose power keeps its unsynced writes in memory, so that
+  // kill -9 (of one broker or all) drops them.
+  const powerLoss = includesPower(options.nemesis);
+  const topicConfigs = includesCorrupt(options.nemesis) ? CORRUPT_TOPIC_CONFIGS : {};
   const cluster = await ChaosCluster.start({
     brokers: options.brokers,
     root: dataRoot,
     random: proxyRandom,
+    ...(powerLoss ? { env: { [POWER_LOSS_ENV]: '1' } } : {}),
   });
   const recorder = new HistoryRecorder();
   const workload = new Workload({
@@ -75,12 +93,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
   });
   const monitor = new LeaderMonitor(cluster, KEYS, recorder);
   const nemesis = new Nemesis(cluster, recorder, random, options.nemesis, KEYS, log);
+  monitor.listen((observation) => nemesis.observe(observation));
   let passed = false;
+  let written = false;
   try {
     await cluster.waitUntilFormed(FORM_TIMEOUT_MS);
     await cluster.ask(async (brook) => {
       for (const topic of TOPICS) {
-        await brook.admin().createTopic(topic, { partitions: 2, replicationFactor: 3 });
+        await brook
+          .admin()
+          .createTopic(topic, { partitions: 2, replicationFactor: 3, configs: topicConfigs });
       }
     });
     await cluster.waitForFullIsr(TOPICS, FORM_TIMEOUT_MS);
@@ -118,11 +140,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     const replicas = replicaDigests(dataDirs, drain.highWatermarks);
     const history = recorder.history();
     const infoOps = history.filter((e) => e.process !== 'nemesis' && e.type === 'info').length;
-    const faultEvidence = [
+    const media = mediaEvidence(cluster, nemesis);
+    for (const line of media.notes) log(line);
+    const generalEvidence = [
       ...monitor.evidence,
       ...(infoOps > 0 ? [`${infoOps} indeterminate (info) ops`] : []),
       ...proxyEvidence(cluster),
     ];
+    // A power-only run took effect only if some broker lost unsynced bytes: a leader change
+    // alone would also come from a plain kill.
+    const powerOnly = options.nemesis.every((name) => name === 'power');
+    const faultEvidence = powerOnly
+      ? media.power
+      : [...media.power, ...media.corrupt, ...generalEvidence];
     const result = checkHistory({
       history,
       replicas,
@@ -133,7 +163,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     writeOutputs(options, cluster, history, result, nemesis, replicas, faultEvidence, {
       settled,
       drain,
+      topicConfigs,
+      otherEvidence: powerOnly ? [...media.corrupt, ...generalEvidence] : [],
+      repairViolations: media.repairViolations,
     });
+    written = true;
     const ops = history.filter(
       (event) => event.process !== 'nemesis' && event.type !== 'invoke',
     ).length;
@@ -150,7 +184,105 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     workload.kill();
     await monitor.stop().catch(() => undefined);
     await cluster.destroy();
+    if (!written) writePartialOutputs(options, cluster, recorder, nemesis);
     if (passed && !options.keepData) rmSync(dataRoot, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Evidence of the power and corrupt faults, and what the damaged brokers logged: power losses
+ * that dropped unsynced bytes (a snapshot with pendingBytes 0 is no evidence), and corruptions
+ * the broker reported (its log lines for the damaged partition after the restart). A damaged
+ * broker seen leading the damaged partition in a new epoch while its damage marker was still
+ * there is a repair violation (best effort: metadata and marker are polled every 500 ms).
+ */
+function mediaEvidence(
+  cluster: ChaosCluster,
+  nemesis: Nemesis,
+): { power: string[]; corrupt: string[]; notes: string[]; repairViolations: string[] } {
+  const power: string[] = [];
+  for (const loss of nemesis.powerLosses) {
+    for (const [broker, bytes] of Object.entries(loss.pendingBytes)) {
+      if (bytes !== null && bytes > 0) {
+        power.push(
+          `power loss at ${loss.atS} s dropped up to ${bytes} unsynced bytes on broker ${broker}`,
+        );
+      }
+    }
+  }
+  const corrupt: string[] = [];
+  const notes: string[] = [];
+  const repairViolations: string[] = [];
+  const corruptions = nemesis.corruptions;
+  for (const [index, corruption] of corruptions.entries()) {
+    const { broker, damage } = corruption;
+    // This restart's output, up to the next corruption of the same broker.
+    const next = corruptions.slice(index + 1).find((later) => later.broker === broker);
+    const output = cluster.output(broker).slice(corruption.logFrom, next?.logFrom);
+    corruption.detection = detectionIn(output, damage);
+    const what = `${damage.kind} of ${damage.file} @${damage.position} on broker ${broker} at ${corruption.killedAtS} s`;
+    const detection = corruption.detection;
+    if (corruption.restartError !== null) {
+      notes.push(`corrupt: ${what}: the broker did not restart`);
+    } else if (detection.detected || corruption.markerSeen) {
+      corrupt.push(
+        `corrupt: ${what} detected (${detection.messages.slice(0, 2).join('; ') || 'damage marker written'})`,
+      );
+    } else {
+      notes.push(
+        `corrupt: ${what} not reported by the broker${detection.messages.length > 0 ? ` (it logged: ${detection.messages.join('; ')})` : ''}`,
+      );
+    }
+    for (const led of corruption.ledAfterRestart) {
+      if (!led.markerPresent) continue;
+      repairViolations.push(
+        `broker ${broker} led damaged key ${damage.key} in epoch ${led.epoch} at ${led.atS} s while its damage marker was present`,
+      );
+    }
+  }
+  for (const violation of repairViolations) notes.push(`repair violation: ${violation}`);
+  return { power, corrupt, notes, repairViolations };
+}
+
+/** After a failed run: the broker logs and what the nemesis did, for the post-mortem. */
+function writePartialOutputs(
+  options: ChaosOptions,
+  cluster: ChaosCluster,
+  recorder: HistoryRecorder,
+  nemesis: Nemesis,
+): void {
+  try {
+    const { out } = options;
+    writeFileSync(
+      join(out, 'history.jsonl'),
+      recorder
+        .history()
+        .map((event) => JSON.stringify(event))
+        .join('\n') + '\n',
+    );
+    for (const corruption of nemesis.corruptions) {
+      const output = cluster.output(corruption.broker).slice(corruption.logFrom);
+      corruption.detection = detectionIn(output, corruption.damage);
+    }
+    writeFileSync(
+      join(out, 'nemesis.json'),
+      JSON.stringify(
+        {
+          windows: nemesis.windows,
+          powerLosses: nemesis.powerLosses,
+          corruptions: nemesis.corruptions,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    const logs = join(out, 'logs');
+    mkdirSync(logs, { recursive: true });
+    for (const id of cluster.ids) {
+      writeFileSync(join(logs, `broker-${id}.log`), cluster.output(id));
+    }
+  } catch (error) {
+    options.log(`could not write the partial outputs: ${String(error)}`);
   }
 }
 
@@ -183,6 +315,9 @@ function writeOutputs(
   extra: {
     settled: boolean;
     drain: { finished: boolean; errors: string[]; highWatermarks: Map<Key, number> };
+    topicConfigs: Readonly<Record<string, string>>;
+    otherEvidence: readonly string[];
+    repairViolations: readonly string[];
   },
 ): void {
   const { out } = options;
@@ -199,6 +334,8 @@ function writeOutputs(
       brokers: options.brokers,
       workers: options.workers,
       keys: KEYS.map((key) => ({ key, ...topicOfKey(key) })),
+      topicConfigs: extra.topicConfigs,
+      powerLossLayer: includesPower(options.nemesis),
     },
     verdict: result.verdict,
     reasons: result.reasons,
@@ -208,6 +345,13 @@ function writeOutputs(
     counts: result.counts,
     anomalies: result.anomalies,
     faultEvidence,
+    ...(extra.otherEvidence.length > 0 ? { otherEvidence: extra.otherEvidence } : {}),
+    powerLosses: nemesis.powerLosses,
+    corruptions: nemesis.corruptions.map((corruption) => {
+      const { directory: _directory, ...damage } = corruption.damage;
+      return { ...corruption, damage };
+    }),
+    repairViolations: extra.repairViolations,
     settled: extra.settled,
     drain: {
       finished: extra.drain.finished,

@@ -22,6 +22,8 @@ const FAMILY_COLOURS: Record<string, string> = {
   pause: '#7a4fd1',
   partition: '#1f6fd1',
   delay: '#c98a00',
+  power: '#111111',
+  corrupt: '#b0306f',
 };
 
 interface Op {
