@@ -61,6 +61,11 @@ export interface ProcessorOptions {
   readonly snapshot: StoredSnapshot;
   readonly history: MembershipHistory;
   readonly hardState: HardState;
+  /**
+   * The raft-state file was damaged and `hardState` rebuilt: the first hard state of a Ready is
+   * written even if term and vote did not change, so the file is whole again.
+   */
+  readonly hardStateLost?: boolean;
   /** True once the replica was halted: nothing may leave it any more. */
   readonly halted: () => boolean;
   /** Ready step 3 done: these entries are written (not yet durable). */
@@ -80,6 +85,7 @@ export class ReadyProcessor {
   private snapshotValue: StoredSnapshot;
   private appliedOffset: Offset;
   private persisted: HardState;
+  private rewriteHardState: boolean;
   /** The current snapshot as sent (with its CRC), computed once per snapshot. */
   private snapshotPayload: { readonly meta: SnapshotMeta; readonly payload: Uint8Array } | null =
     null;
@@ -89,6 +95,7 @@ export class ReadyProcessor {
     this.snapshotValue = options.snapshot;
     this.appliedOffset = options.snapshot.meta.lastOffset;
     this.persisted = options.hardState;
+    this.rewriteHardState = options.hardStateLost === true;
     this.history = options.history;
   }
 
@@ -265,9 +272,13 @@ export class ReadyProcessor {
     // Only term and vote need durability (types.ts, HardState): a commit-only change is not
     // worth an atomic file write (two fsyncs); it rides along with the next term or vote.
     const changed =
-      state !== null && (state.term !== this.persisted.term || state.vote !== this.persisted.vote);
+      state !== null &&
+      (this.rewriteHardState ||
+        state.term !== this.persisted.term ||
+        state.vote !== this.persisted.vote);
     if (state !== null && changed) await this.options.storage.writeHardState(state);
     if (state !== null && changed) {
+      this.rewriteHardState = false;
       this.persisted = state;
       this.options.observer.hardStatePersisted?.(state);
     }

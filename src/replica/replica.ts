@@ -164,6 +164,7 @@ export class Replica {
       snapshot,
       history: new MembershipHistory(snapshot.meta.membership, configsOf(recovered.entries)),
       hardState: state.hardState,
+      hardStateLost: log.damage?.hardStateLost === true,
     });
     logger.info(
       {

@@ -1,6 +1,7 @@
 /**
- * The chaos harness in CI: one short mixed run (kill, pause, partition, delay rotated with
- * quiet periods) on 3 proxied brokers with a fixed seed, as a child process of
+ * The chaos harness in CI: one short mixed run (kill, pause, partition, delay, and less often
+ * power loss and file corruption, rotated with quiet periods) on 3 proxied brokers with a
+ * fixed seed, as a child process of
  * test/chaos/main.ts (built dist/ required: `npm test` builds first). It must end `verdict
  * PASS`. A failure prints the run's last output lines and where its history, report, timeline
  * and broker logs were kept; replay with the command in the message.

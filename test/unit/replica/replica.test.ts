@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { isControl, readBatchHeader, splitBatches } from '../../../src/protocol/record-batch.js';
 import type { AppendMessage, EntryMeta, Message } from '../../../src/raft/types.js';
 import { isReplicaError } from '../../../src/replica/errors.js';
+import { RaftStorage } from '../../../src/replica/raft-storage.js';
 import { encodeSnapshotPayload } from '../../../src/replica/snapshot-payload.js';
 import { asOffset, asTerm } from '../../../src/util/brand.js';
 import { N1, N2, N3, THREE } from './fake-node.js';
@@ -122,6 +123,26 @@ function asBrokerIdFor(id: number): typeof N1 {
 }
 
 describe('Replica Ready order', () => {
+  it('rewrites a damaged raft-state file with the first hard state after reopening', async () => {
+    const setup = harness();
+    const first = await openReplica(setup);
+    await leadTerm2(setup, first.replica, first.node);
+    await first.replica.close();
+    setup.fs.corrupt(`${DIRECTORY}/raft-state`, 20);
+    const { replica, node, state } = await openReplica(setup);
+    expect(state.hardState).toEqual({ term: 2, vote: null, commit: -1 });
+    // Only the commit moves (term and vote as recovered): normally not worth a raft-state write.
+    node.push({ hardState: { term: T2, vote: null, commit: asOffset(0) } });
+    replica.tick();
+    await settle();
+    expect(await new RaftStorage(setup.fs, DIRECTORY).readHardState()).toEqual({
+      term: 2,
+      vote: null,
+      commit: 0,
+    });
+    await replica.close();
+  });
+
   it('sends messages before the fsync and messagesAfterPersist after it and the raft-state write', async () => {
     const setup = harness();
     const { replica, node } = await openReplica(setup);
