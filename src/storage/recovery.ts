@@ -45,11 +45,16 @@ import {
 } from './damage-marker.js';
 import type { DamageRecord } from './damage-marker.js';
 import { LOG_START_OFFSET_FILE, readLogStartCheckpoint } from './log-start-checkpoint.js';
-import { RELATIVE_OFFSET_MAX, validateOffsetIndex } from './offset-index.js';
+import {
+  OFFSET_INDEX_ENTRY_BYTES,
+  RELATIVE_OFFSET_MAX,
+  validateOffsetIndex,
+} from './offset-index.js';
 import { LOG_SUFFIX, Segment, parseSegmentFileName, segmentFileName } from './segment.js';
 import { highestValidOffsetAfter } from './segment-verify.js';
-import type { VerifyResult } from './segment-verify.js';
-import { validateTimeIndex } from './time-index.js';
+import type { VerifiedBatch, VerifyResult } from './segment-verify.js';
+import type { IndexCheck } from './index-entries.js';
+import { TIME_INDEX_ENTRY_BYTES, validateTimeIndex } from './time-index.js';
 
 export interface RecoveryOptions {
   readonly fs: FileSystem;
@@ -325,11 +330,26 @@ interface LoadedSegment {
 async function loadSegment(options: RecoveryOptions, baseOffset: number): Promise<LoadedSegment> {
   const segment = new Segment(options.directory, baseOffset, options.clock.monotonicMs());
   const { logBytes } = await segment.openFiles(options.fs);
-  const verified = await segment.verify(logBytes);
+  const batches = new Map<number, VerifiedBatch>();
+  const verified = await segment.verify(logBytes, batches);
   const validBytes = verified.position;
   const images = await segment.readIndexImages();
-  const offsetCheck = validateOffsetIndex(images.offsetIndex, validBytes);
-  const timeCheck = validateTimeIndex(images.timeIndex);
+  // Index files carry no checksum of their own: an entry counts only if the verified log
+  // confirms it, so a flipped bit that still looks well-formed is found and re-derived too.
+  const offsetCheck = confirmedByLog(
+    validateOffsetIndex(images.offsetIndex, validBytes),
+    images.offsetIndex,
+    OFFSET_INDEX_ENTRY_BYTES,
+    (view, at) => batches.get(baseOffset + view.getInt32(at))?.position === view.getUint32(at + 4),
+  );
+  const timeCheck = confirmedByLog(
+    validateTimeIndex(images.timeIndex),
+    images.timeIndex,
+    TIME_INDEX_ENTRY_BYTES,
+    (view, at) =>
+      batches.get(baseOffset + view.getInt32(at + 8))?.maxTimestampSoFar ===
+      view.getInt32(at) * 2 ** 32 + view.getUint32(at + 4),
+  );
   segment.offsetIndex.load(images.offsetIndex, offsetCheck.soundEntries);
   segment.timeIndex.load(images.timeIndex, timeCheck.soundEntries);
   if (offsetCheck.problem !== undefined || timeCheck.problem !== undefined) {
@@ -352,6 +372,25 @@ async function loadSegment(options: RecoveryOptions, baseOffset: number): Promis
     `segment ${segment.logPath}: header walk ended at ${result.position}, verified ${validBytes}`,
   );
   return { segment, verified, fileBytes: logBytes };
+}
+
+/**
+ * An index check narrowed to the leading entries the verified log confirms (`confirms` reads
+ * the entry at byte `at` of the image).
+ */
+function confirmedByLog(
+  check: IndexCheck,
+  image: Uint8Array,
+  entryBytes: number,
+  confirms: (view: DataView, at: number) => boolean,
+): IndexCheck {
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  for (let entry = 0; entry < check.soundEntries; entry++) {
+    if (!confirms(view, entry * entryBytes)) {
+      return { soundEntries: entry, problem: `entry ${entry} does not match the log` };
+    }
+  }
+  return check;
 }
 
 async function removeSegments(options: RecoveryOptions, segments: Segment[]): Promise<void> {

@@ -30,16 +30,27 @@ export interface VerifyResult {
   readonly highestOffsetAfter?: number;
 }
 
-/** Walks [0, endPosition) of a segment log whose first batch has base offset `baseOffset`. */
+/** One verified batch, as index entries name it: where it starts and the max timestamp so far. */
+export interface VerifiedBatch {
+  readonly position: number;
+  readonly maxTimestampSoFar: number;
+}
+
+/**
+ * Walks [0, endPosition) of a segment log whose first batch has base offset `baseOffset`.
+ * `batches`, when given, receives every batch of the valid prefix by base offset.
+ */
 export async function verifySegmentLog(
   handle: FileHandle,
   baseOffset: number,
   endPosition: number,
+  batches?: Map<number, VerifiedBatch>,
 ): Promise<VerifyResult> {
+  let maxTimestampSoFar = Number.NEGATIVE_INFINITY;
   let expected = baseOffset;
   let term: number | undefined;
   let sequenceProblem: string | undefined;
-  const stop = await scanBatches(handle, 0, endPosition, 'verify', ({ header }) => {
+  const stop = await scanBatches(handle, 0, endPosition, 'verify', ({ header, position }) => {
     if (header.baseOffset !== expected) {
       sequenceProblem = `base offset ${header.baseOffset}, expected ${expected}`;
       return 'stopBefore';
@@ -50,6 +61,8 @@ export async function verifySegmentLog(
     }
     term = header.partitionLeaderEpoch;
     expected = lastOffsetOf(header) + 1;
+    maxTimestampSoFar = Math.max(maxTimestampSoFar, header.maxTimestamp);
+    batches?.set(header.baseOffset, { position, maxTimestampSoFar });
     return 'continue';
   });
   if (stop.reason === 'end')

@@ -26,7 +26,7 @@ import type { ScanMode, ScanStop, ScannedBatch, VisitResult } from './batch-scan
 import { OffsetIndex, RELATIVE_OFFSET_MAX } from './offset-index.js';
 import { readBatchRange } from './segment-read.js';
 import { verifySegmentLog } from './segment-verify.js';
-import type { VerifyResult } from './segment-verify.js';
+import type { VerifiedBatch, VerifyResult } from './segment-verify.js';
 import type { BatchRange } from './segment-read.js';
 import { TimeIndex } from './time-index.js';
 import type { TimeIndexEntry } from './time-index.js';
@@ -193,9 +193,12 @@ export class Segment {
     return this.files;
   }
 
-  /** The full check of the log file's first `endPosition` bytes (segment-verify.ts). */
-  verify(endPosition: number): Promise<VerifyResult> {
-    return verifySegmentLog(this.requireFiles().log, this.baseOffset, endPosition);
+  /**
+   * The full check of the log file's first `endPosition` bytes (segment-verify.ts); `batches`
+   * receives the valid batches by base offset.
+   */
+  verify(endPosition: number, batches?: Map<number, VerifiedBatch>): Promise<VerifyResult> {
+    return verifySegmentLog(this.requireFiles().log, this.baseOffset, endPosition, batches);
   }
 
   /** The current index file images (for loading at recovery). */

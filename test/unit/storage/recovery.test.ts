@@ -114,6 +114,53 @@ describe('recovery on the in-memory file system', () => {
     expect(rebuilt.length % 8).toBe(0);
   });
 
+  it('finds well-formed index entries the log does not confirm (a flipped bit) and rebuilds them', async () => {
+    const setup = harness();
+    const config = { segmentBytes: 3000, indexIntervalBytes: 150 };
+    const log = await openLog(setup, config);
+    for (let index = 0; index < 50; index++) {
+      await log.append(await makeBatch({ timestamps: [BASE_TIME_MS + index * 1000] }));
+    }
+    await log.close();
+    const timeOriginal = Buffer.from(setup.fs.contentOf(indexFile(0, '.timeindex')));
+    const offsetOriginal = Buffer.from(setup.fs.contentOf(indexFile(0, '.index')));
+    expect(timeOriginal.length).toBeGreaterThanOrEqual(24);
+    expect(offsetOriginal.length).toBeGreaterThanOrEqual(16);
+    // Entry 1 of each stays increasing (shape checks pass) but names what the log does not say.
+    const time = Buffer.from(timeOriginal);
+    time[7] = (time[7] ?? 0) ^ 0x01; // timestamp of entry 0, lowest bit
+    const offsets = Buffer.from(offsetOriginal);
+    offsets[15] = (offsets[15] ?? 0) ^ 0x01; // position of entry 1, lowest bit
+    await cutFile(setup.fs, indexFile(0, '.timeindex'), 0);
+    await appendBytes(setup.fs, indexFile(0, '.timeindex'), time);
+    await cutFile(setup.fs, indexFile(0, '.index'), 0);
+    await appendBytes(setup.fs, indexFile(0, '.index'), offsets);
+    const reopened = await openLog(setup, config);
+    expect(setup.logger.messages('warn')).toContain(
+      'index file is damaged; rebuilding it from the log past its last sound entry',
+    );
+    expect(Buffer.from(setup.fs.contentOf(indexFile(0, '.timeindex')))).toEqual(timeOriginal);
+    expect(Buffer.from(setup.fs.contentOf(indexFile(0, '.index')))).toEqual(offsetOriginal);
+    expect(await reopened.offsetForTimestamp(BASE_TIME_MS)).toEqual({
+      offset: 0,
+      timestamp: BASE_TIME_MS,
+    });
+    await reopened.close();
+  });
+
+  it('reopens a cleanly closed log without rewriting or doubting its indexes', async () => {
+    const setup = harness();
+    const config = { segmentBytes: 3000, indexIntervalBytes: 150 };
+    const log = await openLog(setup, config);
+    for (let index = 0; index < 50; index++) {
+      await log.append(await makeBatch({ timestamps: [BASE_TIME_MS + index * 1000] }));
+    }
+    await log.close();
+    const reopened = await openLog(setup, config);
+    expect(setup.logger.messages('warn')).toEqual([]);
+    await reopened.close();
+  });
+
   it('rebuilds an index file of the wrong size or with entries out of order', async () => {
     const setup = harness();
     const config = { indexIntervalBytes: 100 };
