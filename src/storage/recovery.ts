@@ -22,8 +22,9 @@
  *      segment does not continue its predecessor: damage to written data. The log is cut at
  *      the first bad offset and every later segment deleted (logged as an error naming the
  *      file and offset); before the cut, the damage marker (damage-marker.ts) records how far
- *      the log reached (the highest offset of any valid batch past the cut, and the removed
- *      segments' bases), so the replica abstains from elections until it is repaired
+ *      the log reached (offsets are contiguous: the cut offset plus the records the batches
+ *      past it can hold, counted by framing, never by their unchecksummed base offset
+ *      fields; and the removed segments' contents), so the replica abstains from elections until it is repaired
  *      (RaftConfig.abstain) even across another restart. The replica re-fetches what it lost.
  *    Residual: a cut at a batch boundary of the active segment looks exactly like a clean
  *    end, and a torn tail like a crash's; only the stored commit offset bounds those
@@ -51,7 +52,7 @@ import {
   validateOffsetIndex,
 } from './offset-index.js';
 import { LOG_SUFFIX, Segment, parseSegmentFileName, segmentFileName } from './segment.js';
-import { highestValidOffsetAfter } from './segment-verify.js';
+import { tailExtent } from './segment-verify.js';
 import type { VerifiedBatch, VerifyResult } from './segment-verify.js';
 import type { IndexCheck } from './index-entries.js';
 import { TIME_INDEX_ENTRY_BYTES, validateTimeIndex } from './time-index.js';
@@ -252,9 +253,10 @@ function isDamaged(verified: VerifyResult, fileBytes: number, isLast: boolean): 
 
 /**
  * How far the log reached before the damage: the cut offset itself (the damaged batch was
- * written whole and fsynced, so it may have been acknowledged), the highest offset of any valid
- * batch past the cut, and every removed segment's base - 1 (a segment is created by a roll at
- * the offset after its predecessor's last).
+ * written whole and fsynced, so it may have been acknowledged), the records the batches past
+ * the cut can hold (segment-verify.ts, tailExtent), and every removed segment's base plus its
+ * records, capped below the next segment's base (a segment is created by a roll at the offset
+ * after its predecessor's last).
  */
 async function lostDataOf(
   options: RecoveryOptions,
@@ -269,8 +271,8 @@ async function lostDataOf(
     const bound = nextBase === undefined ? base + RELATIVE_OFFSET_MAX : nextBase - 1;
     const handle = await options.fs.open(segmentPath(options, base), 'read');
     try {
-      const highest = await highestValidOffsetAfter(handle, 0, await handle.size());
-      lostEndOffset = Math.max(lostEndOffset, base - 1, Math.min(highest ?? -1, bound));
+      const { recordsMax } = await tailExtent(handle, 0, await handle.size());
+      lostEndOffset = Math.max(lostEndOffset, Math.min(base - 1 + recordsMax, bound));
     } finally {
       await handle.close();
     }

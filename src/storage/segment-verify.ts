@@ -24,8 +24,9 @@ export interface VerifyResult {
   readonly reason: ScanStop['reason'] | 'outOfSequence';
   readonly detail?: string;
   /**
-   * The highest last offset of a whole, CRC-valid batch found after the stop, or undefined
-   * when none was found (always undefined when the walk reached the end).
+   * When a whole, CRC-valid batch lies at or after the stop: the highest offset the log may
+   * have reached (see tailExtent); undefined when none does (always when the walk reached the
+   * end).
    */
   readonly highestOffsetAfter?: number;
 }
@@ -69,7 +70,8 @@ export async function verifySegmentLog(
     return { position: stop.position, nextOffset: expected, reason: 'end' };
   const reason = sequenceProblem === undefined ? stop.reason : 'outOfSequence';
   const detail = sequenceProblem ?? stop.detail;
-  const highestOffsetAfter = await highestValidOffsetAfter(handle, stop.position, endPosition);
+  const tail = await tailExtent(handle, stop.position, endPosition);
+  const highestOffsetAfter = tail.validBatchFound ? expected + tail.recordsMax - 1 : undefined;
   return {
     position: stop.position,
     nextOffset: expected,
@@ -79,29 +81,48 @@ export async function verifySegmentLog(
   };
 }
 
+/** The fewest bytes a record takes in a batch (attributes, four varints, header count). */
+const RECORD_BYTES_MIN = 7;
+
+/** What lies past a bad batch, from its position to the end of the file. */
+export interface TailExtent {
+  /** A whole, CRC-valid batch was found (the bad one included, when only its base offset is off). */
+  readonly validBatchFound: boolean;
+  /**
+   * At most how many records the batches there hold, counted by framing: a CRC-valid batch by
+   * its own (checksummed) offset delta, a damaged one by the most records its size can hold.
+   * Offsets are contiguous, so the log reached at most `first offset + recordsMax - 1`. The
+   * base offset field is not covered by the CRC: trusting it, one flipped bit could claim an
+   * offset millions ahead, and a replica waiting to catch up to it would abstain for ever.
+   */
+  readonly recordsMax: number;
+}
+
 /**
- * The highest last offset among the whole, CRC-valid batches in [from, end), skipping a bad
- * batch whenever its length field still fits in the file (a flipped bit in a record leaves
- * the framing intact); gives up at the first length that does not. Each step consumes at least
- * a header, so the walk is bounded by the file.
+ * Walks the batches in [from, end) by their length fields (a flipped bit in a record leaves
+ * the framing intact), giving up at the first length that does not fit. Each step consumes at
+ * least a header, so the walk is bounded by the file.
  */
-export async function highestValidOffsetAfter(
+export async function tailExtent(
   handle: FileHandle,
   from: number,
   end: number,
-): Promise<number | undefined> {
-  let highest: number | undefined;
+): Promise<TailExtent> {
+  let validBatchFound = false;
+  let recordsMax = 0;
   let position = from;
   while (position + BATCH_HEADER_BYTES <= end) {
     const stop = await scanBatches(handle, position, end, 'verify', ({ header }) => {
-      highest = Math.max(highest ?? -1, lastOffsetOf(header));
+      validBatchFound = true;
+      recordsMax += lastOffsetOf(header) - header.baseOffset + 1;
       return 'continue';
     });
     if (stop.reason === 'end') break;
     const head = await readAt(handle, stop.position, BATCH_HEADER_BYTES);
     const size = batchSizeAt(head, 0);
     if (size === undefined || size < BATCH_HEADER_BYTES || stop.position + size > end) break;
+    recordsMax += Math.max(1, Math.floor((size - BATCH_HEADER_BYTES) / RECORD_BYTES_MIN));
     position = stop.position + size;
   }
-  return highest;
+  return { validBatchFound, recordsMax };
 }

@@ -338,6 +338,24 @@ describe('recovery on the in-memory file system', () => {
     setup.fs.corrupt(logFile(0), batchBytes * 3 + 70);
     const reopened = await openLog(setup);
     expect(reopened.logEndOffset).toBe(3);
+    // Offsets 3..5 were there; the damaged batch counts as the most records its size can hold.
+    const lostEnd = reopened.damage?.lostEndOffset ?? -1;
+    expect(lostEnd).toBeGreaterThanOrEqual(5);
+    expect(lostEnd).toBeLessThan(5 + batchBytes / 7);
+    expect(reopened.damage?.hardStateLost).toBe(false);
+    await reopened.close();
+  });
+
+  it('does not trust a flipped base offset field (outside the CRC) for how far the log reached', async () => {
+    const setup = harness();
+    const log = await openLog(setup);
+    await appendMany(log, 6, { valueBytes: 50 });
+    await log.close();
+    const batchBytes = (await makeBatch({ valueBytes: 50 })).length;
+    setup.fs.corrupt(logFile(0), batchBytes * 3 + 4); // base offset of batch 3, bits 24..31
+    const reopened = await openLog(setup);
+    expect(reopened.logEndOffset).toBe(3);
+    // Batches 3..5 are CRC-valid: exactly offsets 3..5 were there, whatever batch 3 claims.
     expect(reopened.damage).toEqual({ lostEndOffset: 5, hardStateLost: false });
     await reopened.close();
   });
