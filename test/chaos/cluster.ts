@@ -18,7 +18,8 @@
 import { join } from 'node:path';
 import { Brook, type TopicDescription } from '../../src/client/index.js';
 import { startBroker, type BrokerProcess } from '../support/broker-process.js';
-import { freePorts } from '../support/cluster-process.js';
+import { randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import { LinkProxy } from './proxy.js';
 
 export interface ChaosBroker {
@@ -64,7 +65,7 @@ export class ChaosCluster {
 
   private async build(): Promise<void> {
     const count = this.options.brokers;
-    const ports = await freePorts(count);
+    const ports = await listenPorts(count);
     for (let index = 0; index < count; index++) {
       const id = index + 1;
       const listen = `127.0.0.1:${ports[index] ?? 0}`;
@@ -280,6 +281,28 @@ function signal(pid: number, name: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * Free ports for the brokers' listeners, below Linux's ephemeral range (32768-60999): the
+ * proxies listen on ephemeral ports, and one of them could otherwise take a port chosen for a
+ * broker before the broker binds it (EADDRINUSE at start, seen in a 5-broker run).
+ */
+async function listenPorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  for (let attempt = 0; ports.length < count && attempt < 1000; attempt++) {
+    // Not from the run's seeded stream: which ports are free is not part of the schedule.
+    const port = randomInt(20_000, 32_000);
+    if (ports.includes(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) ports.push(port);
+  }
+  if (ports.length < count) throw new Error(`found only ${ports.length} free ports below 32768`);
+  return ports;
 }
 
 export function describePartitions(description: TopicDescription): string {
