@@ -3,8 +3,8 @@
  * differ from the current one by at most one voter — adding one (new, or a promoted learner)
  * or removing one (dropped, or demoted to learner) — so that any majority of the old voters
  * and any majority of the new ones overlap. Learners may be added and removed freely: they
- * never count toward a quorum. Joint consensus is not implemented (single-server changes
- * reach every configuration, one step at a time).
+ * never count toward a quorum. Changes are single-server only, without joint consensus:
+ * every configuration is reached one step at a time.
  */
 import type { Membership, NodeId } from './types.js';
 

@@ -42,6 +42,17 @@ async function appendBytes(fs: FileSystem, path: string, data: Uint8Array): Prom
   await handle.close();
 }
 
+/** 50 one-record batches a second apart, in segments of 3000 bytes; closed again. */
+async function writeTimedLog(setup: ReturnType<typeof harness>) {
+  const config = { segmentBytes: 3000, indexIntervalBytes: 150 };
+  const log = await openLog(setup, config);
+  for (let index = 0; index < 50; index++) {
+    await log.append(await makeBatch({ timestamps: [BASE_TIME_MS + index * 1000] }));
+  }
+  await log.close();
+  return { config, log };
+}
+
 async function cutFile(fs: FileSystem, path: string, length: number): Promise<void> {
   const handle = await fs.open(path, 'readWrite');
   await handle.truncate(length);
@@ -92,12 +103,7 @@ describe('recovery on the in-memory file system', () => {
 
   it('rebuilds missing .index and .timeindex files from the log', async () => {
     const setup = harness();
-    const config = { segmentBytes: 3000, indexIntervalBytes: 150 };
-    const log = await openLog(setup, config);
-    for (let index = 0; index < 50; index++) {
-      await log.append(await makeBatch({ timestamps: [BASE_TIME_MS + index * 1000] }));
-    }
-    await log.close();
+    const { config, log } = await writeTimedLog(setup);
     for (const base of log.segmentBaseOffsets) {
       await setup.fs.removeFile(indexFile(base, '.index'));
       await setup.fs.removeFile(indexFile(base, '.timeindex'));
@@ -116,12 +122,7 @@ describe('recovery on the in-memory file system', () => {
 
   it('finds well-formed index entries the log does not confirm (a flipped bit) and rebuilds them', async () => {
     const setup = harness();
-    const config = { segmentBytes: 3000, indexIntervalBytes: 150 };
-    const log = await openLog(setup, config);
-    for (let index = 0; index < 50; index++) {
-      await log.append(await makeBatch({ timestamps: [BASE_TIME_MS + index * 1000] }));
-    }
-    await log.close();
+    const { config } = await writeTimedLog(setup);
     const timeOriginal = Buffer.from(setup.fs.contentOf(indexFile(0, '.timeindex')));
     const offsetOriginal = Buffer.from(setup.fs.contentOf(indexFile(0, '.index')));
     expect(timeOriginal.length).toBeGreaterThanOrEqual(24);
@@ -150,12 +151,7 @@ describe('recovery on the in-memory file system', () => {
 
   it('reopens a cleanly closed log without rewriting or doubting its indexes', async () => {
     const setup = harness();
-    const config = { segmentBytes: 3000, indexIntervalBytes: 150 };
-    const log = await openLog(setup, config);
-    for (let index = 0; index < 50; index++) {
-      await log.append(await makeBatch({ timestamps: [BASE_TIME_MS + index * 1000] }));
-    }
-    await log.close();
+    const { config } = await writeTimedLog(setup);
     const reopened = await openLog(setup, config);
     expect(setup.logger.messages('warn')).toEqual([]);
     await reopened.close();
