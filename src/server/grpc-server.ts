@@ -32,6 +32,7 @@ import type { Logger } from '../util/ports.js';
 import type { AdminServiceHandlers } from '../protocol/gen/brook/v1/AdminService.js';
 import type { Broker } from '../broker/broker.js';
 import { dataService } from './data-service.js';
+import { widenReceiveWindows } from './http2-window.js';
 
 export interface BrookServerOptions {
   readonly broker: Broker;
@@ -72,6 +73,7 @@ export class BrookServer {
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 5_000,
     });
+    widenReceiveWindows(this.server, limits.receiveWindowBytes, logger);
     const { proto } = loadBrookProto();
     const registry = {
       register: (controller: AbortController) => this.register(controller),

@@ -19,6 +19,11 @@ export const defaultLimits = {
   requestBytesMax: 8 * MiB,
   /** Largest fetch response, whatever the client asks for. */
   fetchBytesMax: 16 * MiB,
+  /**
+   * HTTP/2 receive window (per stream and per connection) of the broker's gRPC server: how much
+   * a producer or a replicating leader may send ahead of the broker's reads.
+   */
+  receiveWindowBytes: 4 * MiB,
   /** Fetch size when the client does not say (Kafka's `max.partition.fetch.bytes`). */
   fetchBytesDefault: 1 * MiB,
   /** Longest a fetch may long-poll for new data. */
@@ -52,4 +57,10 @@ export function assertLimits(limits: Limits): void {
     'fetchBytesDefault exceeds fetchBytesMax',
   );
   assert(limits.fetchWaitMsMax >= 0, 'fetchWaitMsMax must not be negative');
+  assert(
+    Number.isInteger(limits.receiveWindowBytes) &&
+      limits.receiveWindowBytes >= 65_535 &&
+      limits.receiveWindowBytes <= 2 ** 31 - 1,
+    'receiveWindowBytes must be an integer from 65535 (the HTTP/2 default) to 2^31-1',
+  );
 }

@@ -62,7 +62,9 @@ export async function startBroker(options: StartOptions = {}): Promise<BrokerPro
   const dataDir = options.dataDir ?? temporaryDirectory();
   const listen = options.listen ?? '127.0.0.1:0';
   const args = [CLI_PATH, 'broker', 'start', '--data', dataDir, '--listen', listen];
-  const child = spawn(process.execPath, [...args, ...(options.extraArgs ?? [])], {
+  // BROOK_BROKER_NODE_ARGS: extra Node flags for every broker, e.g. `--cpu-prof` to profile.
+  const nodeArgs = (process.env['BROOK_BROKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args, ...(options.extraArgs ?? [])], {
     env: { ...process.env, BROOK_LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
