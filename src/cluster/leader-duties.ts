@@ -36,10 +36,13 @@ export class LeaderDuties {
    * One ISR sample of every partition led here (once per tick). Returns how many of them this
    * broker began to lead since the last sample.
    */
-  sampleIsr(hosted: Iterable<HostedPartition>): number {
+  sampleIsr(hosted: Iterable<HostedPartition>, sampleQuiesced = true): number {
     const nowMs = this.options.clock.monotonicMs();
     let gained = 0;
     for (const partition of hosted) {
+      // A quiesced leader's followers hold its every entry until it wakes: sampling it now and
+      // then keeps them caught up; a quiesced follower has nothing to sample.
+      if (!sampleQuiesced && partition.replica.isQuiesced()) continue;
       const status = partition.replica.status();
       if (status.role === 'leader') {
         if (partition.isr.sample(status.term, nowMs, status.lastOffset, status.progress)) {

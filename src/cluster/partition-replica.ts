@@ -41,6 +41,9 @@ export function openPartitionReplica(
       preVote: true,
       checkQuorum: true,
       soleVoterSkipsNoop: true,
+      ...(options.timing.quiesceAfterTicks > 0 && options.sender.sendLiveness !== undefined
+        ? { quiesceAfterTicks: options.timing.quiesceAfterTicks }
+        : {}),
       ...options.raft,
     },
     initialMembership: spec.initialMembership,

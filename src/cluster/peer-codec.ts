@@ -91,7 +91,11 @@ export function encodeRaftMessage(message: Message): RaftMessage {
     case 'heartbeat':
       return {
         ...envelope,
-        heartbeat: { commit: message.commit, ...readContextToProto(message.readContext) },
+        heartbeat: {
+          commit: message.commit,
+          ...readContextToProto(message.readContext),
+          ...(message.quiesce === true ? { quiesce: true } : {}),
+        },
       };
     case 'heartbeatResponse':
       return { ...envelope, heartbeatResponse: readContextToProto(message.readContext) };
@@ -216,6 +220,7 @@ function decodeBody(proto: RaftMessage__Output): Message {
         ...envelope,
         commit: offsetOf(heartbeat.commit),
         readContext: readContextOf(heartbeat.readContext),
+        ...(heartbeat.quiesce ? { quiesce: true } : {}),
       };
     }
     case 'heartbeatResponse':

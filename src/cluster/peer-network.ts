@@ -16,6 +16,18 @@ import type { GroupId } from './types.js';
 /** What carries wire-form messages to brokers (fire and forget, never throws). */
 export interface PeerSender {
   send(to: BrokerId, item: PeerItem): void;
+  /**
+   * The liveness signal (every heartbeat interval, to every peer sharing a group): this broker
+   * is alive and leads `quiesced`, idle groups whose heartbeats stopped. Optional: without it,
+   * no group quiesces (the replica manager then never enables quiescence).
+   */
+  sendLiveness?(to: BrokerId, quiesced: QuiescedLeadership[]): void;
+}
+
+/** A group the sending broker leads quiesced, in `term`. */
+export interface QuiescedLeadership {
+  readonly group: GroupId;
+  readonly term: number;
 }
 
 /** Where inbound messages go: each to its group's replica on this broker. */

@@ -28,6 +28,7 @@
 import type { Message, RaftNodeFactory } from '../raft/types.js';
 import type { ReplicaLimits } from '../replica/replica.js';
 import type { LogConfig } from '../storage/log-config.js';
+import { asBrokerId, asTerm } from '../util/brand.js';
 import type { BrokerId } from '../util/brand.js';
 import type { Clock, FileSystem, Logger, Random, Scheduler } from '../util/ports.js';
 import { Founders } from './founders.js';
@@ -36,7 +37,7 @@ import { handOffLeadership, LeaderDuties } from './leader-duties.js';
 import { forEachBounded } from './bounded.js';
 import { PartitionDirectories } from './partition-directory.js';
 import type { FoundDirectory } from './partition-directory.js';
-import type { GroupRouter, PeerSender } from './peer-network.js';
+import type { GroupRouter, PeerSender, QuiescedLeadership } from './peer-network.js';
 import { openPartitionReplica } from './partition-replica.js';
 import { partitionGroupId } from './types.js';
 import type {
@@ -110,6 +111,12 @@ interface Receiver {
 
 /** Ticks a fresh group's preferred leader waits before campaigning (see startDueCampaigns). */
 const CAMPAIGN_DELAY_TICKS = 3;
+/**
+ * Ticks between two ISR samples of a quiesced group (2 s at the default tick): its followers
+ * hold every entry, so a sample only refreshes their caught-up time, and replicaLagTimeMs
+ * (10 s) is far longer.
+ */
+const QUIESCED_ISR_SAMPLE_TICKS = 40;
 /** Housekeeping rounds between two retries of unfinished work (failed opens). */
 const RETRY_ROUNDS = 2;
 
@@ -132,6 +139,14 @@ export class ReplicaManager implements GroupRouter, PartitionLeadership {
   private housekeepingOffset = -1;
   private started = false;
   private stopped = false;
+  /** When each peer broker was last heard from (any frame), monotonic ms; its incarnation. */
+  private readonly lastHeardMs = new Map<number, number>();
+  private readonly incarnations = new Map<number, number>();
+  /** Hosted groups seen quiesced, with what livenessRound needs of them. */
+  private readonly quiescedLeads = new Map<
+    GroupId,
+    { readonly leader: boolean; readonly term: number; readonly peers: readonly BrokerId[] }
+  >();
   /** Messages for groups not hosted here (diagnostics). */
   undeliverable = 0;
 
@@ -213,10 +228,96 @@ export class ReplicaManager implements GroupRouter, PartitionLeadership {
     if (this.stopped) return;
     for (const receiver of this.attached.values()) receiver.tick();
     for (const hosted of this.hosted.values()) hosted.replica.tick();
-    if (this.duties.sampleIsr(this.hosted.values()) > 0) this.options.onLeadershipGained?.();
+    // Quiesced groups (all followers caught up, nothing moving) are sampled less often.
+    const sampleQuiesced = this.ticks % QUIESCED_ISR_SAMPLE_TICKS === 0;
+    if (this.duties.sampleIsr(this.hosted.values(), sampleQuiesced) > 0) {
+      this.options.onLeadershipGained?.();
+    }
+    if (this.ticks % this.options.timing.heartbeatTicks === 0) this.livenessRound();
     this.ticks += 1;
     this.startDueCampaigns();
     if (this.ticks % this.limits.housekeepingTicks === 0) this.housekeeping();
+  }
+
+  /**
+   * A frame from `broker` arrived (PeerRouter): it is alive. When its process restarted (a new
+   * incarnation), the groups quiesced with it wake: a restarted replica may have lost what its
+   * leader believes it holds (damage found at open), and only heartbeats tell it to say so.
+   */
+  heardFrom(broker: number, incarnation: number): void {
+    this.lastHeardMs.set(broker, this.options.clock.monotonicMs());
+    const known = this.incarnations.get(broker);
+    this.incarnations.set(broker, incarnation);
+    if (known === undefined || known === incarnation) return;
+    for (const [group, hosted] of this.hosted) {
+      if (!hosted.replica.isQuiesced()) continue;
+      const status = hosted.replica.status();
+      const { voters, learners } = status.membership;
+      if (status.role !== 'leader' || ![...voters, ...learners].includes(asBrokerId(broker)))
+        continue;
+      this.quiescedLeads.delete(group);
+      hosted.replica.unquiesce();
+    }
+  }
+
+  /** `leader` still leads `group` quiesced in `term` (PeerRouter): a heartbeat for ours. */
+  leaderAlive(group: string, leader: number, term: number): void {
+    this.hosted.get(group)?.replica.leaderAlive(asBrokerId(leader), asTerm(term));
+  }
+
+  /**
+   * Once per heartbeat interval: tells every peer sharing a group with this broker that it is
+   * alive and which of their groups it leads quiesced; wakes a quiesced group of ours when one
+   * of its members has been silent for an election timeout (its heartbeats then find out
+   * whether the member is gone, and the ISR and check-quorum follow as usual).
+   */
+  private livenessRound(): void {
+    const send = this.options.sender.sendLiveness?.bind(this.options.sender);
+    if (send === undefined) return;
+    const { timing } = this.options;
+    const silentAfterMs = timing.electionTicks * timing.tickMs;
+    const nowMs = this.options.clock.monotonicMs();
+    const lists = new Map<BrokerId, QuiescedLeadership[]>();
+    const self = this.options.brokerId;
+    const isSilent = (peer: BrokerId): boolean => {
+      const heard = this.lastHeardMs.get(peer);
+      return heard === undefined || nowMs - heard > silentAfterMs;
+    };
+    for (const [group, hosted] of this.hosted) {
+      const replica = hosted.replica;
+      const quiesced = replica.isQuiesced();
+      let led = quiesced ? this.quiescedLeads.get(group) : undefined;
+      if (!quiesced) this.quiescedLeads.delete(group);
+      else if (led === undefined) {
+        // Term and members cannot change while it stays quiesced (any change wakes it).
+        const status = replica.status();
+        const { voters, learners } = status.membership;
+        led = {
+          leader: status.role === 'leader',
+          term: status.term,
+          peers: [...voters, ...learners].filter((member) => member !== self),
+        };
+        this.quiescedLeads.set(group, led);
+      }
+      const peers = led?.peers ?? this.membersOf(hosted);
+      for (const peer of peers) {
+        let list = lists.get(peer);
+        if (list === undefined) lists.set(peer, (list = []));
+        if (led?.leader === true) list.push({ group, term: led.term });
+      }
+      if (led?.leader === true && led.peers.some(isSilent)) {
+        this.quiescedLeads.delete(group);
+        replica.unquiesce();
+      }
+    }
+    for (const [peer, list] of lists) send(peer, list);
+  }
+
+  /** The other members of a hosted group (from the assignment: cheap, and enough here). */
+  private membersOf(hosted: HostedPartition): readonly BrokerId[] {
+    const topic = this.options.metadata.topicById(hosted.topicId);
+    const replicas = topic?.partitions[hosted.partition]?.replicas ?? [];
+    return replicas.filter((member) => member !== this.options.brokerId);
   }
 
   deliver(group: GroupId, message: Message, payload: Uint8Array | null): void {

@@ -188,6 +188,13 @@ export interface ClusterTiming {
   readonly tickMs: number;
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
+  /**
+   * Idle ticks after which a partition's leader stops heartbeating it (RaftConfig
+   * .quiesceAfterTicks; 0 = never). A broker then signals once per heartbeat interval, to each
+   * peer, that it is alive and which groups it leads quiesced, instead of one heartbeat and one
+   * answer per group: what lets a broker host thousands of idle partitions cheaply.
+   */
+  readonly quiesceAfterTicks: number;
   /** How often a broker heartbeats the controller leader (with its partition states). */
   readonly brokerHeartbeatMs: number;
   /** A broker silent this long is fenced (no new replicas placed on it). */
@@ -202,6 +209,7 @@ export const DEFAULT_CLUSTER_TIMING: ClusterTiming = {
   tickMs: 50,
   electionTicks: 10,
   heartbeatTicks: 2,
+  quiesceAfterTicks: 20,
   brokerHeartbeatMs: 500,
   brokerSessionTimeoutMs: 6_000,
   replicaLagTimeMs: 10_000,

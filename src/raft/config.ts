@@ -26,6 +26,11 @@ export function resolveConfig(config: RaftConfig): RaftLimits {
     Number.isSafeInteger(heartbeatTicks) && heartbeatTicks >= 1 && heartbeatTicks < electionTicks,
     'heartbeatTicks must be >= 1 and < electionTicks',
   );
+  assert(
+    config.quiesceAfterTicks === undefined ||
+      (Number.isSafeInteger(config.quiesceAfterTicks) && config.quiesceAfterTicks >= 1),
+    'quiesceAfterTicks must be >= 1 when set',
+  );
   assert(config.inflightMessagesMax >= 1, 'inflightMessagesMax must be >= 1');
   assert(config.inflightBytesMax >= 1, 'inflightBytesMax must be >= 1');
   assert(config.messageBytesMax >= 1, 'messageBytesMax must be >= 1');

@@ -62,6 +62,8 @@ export class RaftCore implements RaftNode {
   readonly log: EntryLog;
   /** Ticks since the leader was last heard from (for a leader: since the last quorum check). */
   electionElapsed = 0;
+  /** Follower: the leader's last heartbeat was marked `quiesce` (RaftConfig.quiesceAfterTicks). */
+  private followerQuiesced = false;
   private termValue: Term;
   private voteValue: NodeId | null;
   private leaderValue: NodeId | null = null;
@@ -154,6 +156,12 @@ export class RaftCore implements RaftNode {
     if (message.to !== this.id || message.from === this.id) return;
     // A term that is not a term (a corrupt frame) would compare as neither older nor newer.
     if (!Number.isSafeInteger(message.term) || message.term < 0) return;
+    // Anything but a heartbeat answer wakes a quiesced leader, before the term rules (which
+    // ignore a pre-vote during the lease): a follower that missed the quiesce heartbeat
+    // campaigns, and must hear from us again.
+    if (this.behaviour instanceof LeaderRole && message.type !== 'heartbeatResponse') {
+      this.behaviour.wake();
+    }
     if (!checkTerm(this, message)) return;
     if (message.type === 'preVote' || message.type === 'vote') {
       handleVoteRequest(this, message);
@@ -163,7 +171,10 @@ export class RaftCore implements RaftNode {
       message.type === 'append' ||
       message.type === 'heartbeat' ||
       message.type === 'installSnapshot';
-    if (fromLeader && !this.hearFromLeader(message.from)) return;
+    if (fromLeader) {
+      if (!this.hearFromLeader(message.from)) return;
+      this.followerQuiesced = message.type === 'heartbeat' && message.quiesce === true;
+    }
     this.behaviour.step(message);
   }
 
@@ -256,7 +267,23 @@ export class RaftCore implements RaftNode {
       membership: this.membership,
       progress: this.behaviour instanceof LeaderRole ? this.behaviour.progressStatus() : [],
       abstaining: this.isAbstaining(),
+      quiesced: this.isQuiesced(),
     };
+  }
+
+  isQuiesced(): boolean {
+    return this.behaviour instanceof LeaderRole ? this.behaviour.quiesced : this.followerQuiesced;
+  }
+
+  leaderAlive(leader: NodeId, term: Term): void {
+    if (!this.followerQuiesced || this.behaviour.role !== 'follower') return;
+    if (this.leaderValue !== leader || this.termValue !== term) return;
+    this.electionElapsed = 0;
+  }
+
+  unquiesce(): void {
+    if (this.behaviour instanceof LeaderRole) this.behaviour.wake();
+    else this.followerQuiesced = false;
   }
 
   /**
@@ -466,6 +493,7 @@ export class RaftCore implements RaftNode {
   private transition(to: Role): void {
     const from = this.behaviour.role;
     assert(TRANSITIONS[from].includes(to), `invalid transition ${from} -> ${to}`);
+    this.followerQuiesced = false;
     this.resetElectionTimer();
   }
 

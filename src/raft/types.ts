@@ -150,6 +150,11 @@ export interface HeartbeatMessage extends Envelope {
   readonly commit: Offset;
   /** ReadIndex round this heartbeat belongs to, or null. */
   readonly readContext: number | null;
+  /**
+   * The leader stops heartbeating this idle group after this one (RaftConfig.quiesceAfterTicks):
+   * the follower then counts `leaderAlive` signals as heartbeats. Absent means false.
+   */
+  readonly quiesce?: boolean;
 }
 
 export interface HeartbeatResponseMessage extends Envelope {
@@ -285,6 +290,8 @@ export interface RaftStatus {
   readonly progress: readonly FollowerProgress[];
   /** The node refuses votes and does not campaign (RaftConfig.abstain). */
   readonly abstaining: boolean;
+  /** Leader: heartbeats stopped (idle); follower: its leader said so (RaftNode.isQuiesced). */
+  readonly quiesced: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,6 +325,20 @@ export interface RaftConfig {
    * configuration entries are always accepted. Default 64 MiB.
    */
   readonly uncommittedBytesMax?: number;
+  /**
+   * Quiescence (CockroachDB's, for brokers hosting thousands of groups): a leader whose group
+   * has been idle this many ticks — everything committed in its term and durable, every
+   * follower matched up to its last entry, no read, transfer or probe under way — sends one
+   * last heartbeat marked `quiesce` and then stops heartbeating and checking its quorum. Any
+   * input other than a heartbeat answer (a proposal, a read, a transfer, a vote request, an
+   * append answer) wakes it, and it heartbeats at once. Its followers keep their election
+   * timers running; what resets them instead of heartbeats is `leaderAlive`, which the
+   * embedding system calls while it hears from the leader's process (one signal per process
+   * pair for all the groups that leader quiesced). A follower that stops hearing it campaigns
+   * after its usual timeout, so failover is as fast as without quiescence. Safety does not
+   * depend on it: only timers are suppressed. Undefined: never quiesce.
+   */
+  readonly quiesceAfterTicks?: number;
   /**
    * A node that becomes leader as the group's only member — sole voter, no learner, and no
    * configuration entry in its log after the snapshot (the group has had no other member
@@ -421,6 +442,19 @@ export interface RaftNode {
   /** The caller did everything `ready` asked, in order (see Ready). */
   advance(ready: Ready): void;
   status(): RaftStatus;
+  /**
+   * Leader: it stopped heartbeating (RaftConfig.quiesceAfterTicks). Follower or learner: its
+   * leader's last heartbeat said it would. Cheap (no allocation), for per-tick checks.
+   */
+  isQuiesced(): boolean;
+  /**
+   * The process of `leader` is alive and still leads this group, quiesced, in `term`: a
+   * quiesced follower of that leader in that term resets its election timer, as a heartbeat
+   * would. Ignored otherwise.
+   */
+  leaderAlive(leader: NodeId, term: Term): void;
+  /** Leaves quiescence now: a leader heartbeats at once; a follower waits for heartbeats again. */
+  unquiesce(): void;
 }
 
 export type RaftNodeFactory = (config: RaftConfig, state: RaftStorageState) => RaftNode;

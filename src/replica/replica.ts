@@ -192,7 +192,29 @@ export class Replica {
 
   tick(): void {
     if (!this.isRunning()) return;
+    const wasQuiesced = this.node.isQuiesced();
     this.node.tick();
+    // Quiesced before and after the tick: nothing to do (a follower whose timer ran out
+    // campaigns, which ends its quiescence; a quiesced leader's tick does nothing). Thousands of
+    // idle groups tick on a broker: this is their whole cost.
+    if (wasQuiesced && this.node.isQuiesced()) return;
+    this.afterInput();
+  }
+
+  /** See RaftNode.isQuiesced (false once stopped). */
+  isQuiesced(): boolean {
+    return this.isRunning() && this.node.isQuiesced();
+  }
+
+  /** See RaftNode.leaderAlive. */
+  leaderAlive(leader: NodeId, term: Term): void {
+    if (this.isRunning()) this.node.leaderAlive(leader, term);
+  }
+
+  /** See RaftNode.unquiesce: a leader's heartbeats go out at once. */
+  unquiesce(): void {
+    if (!this.isRunning()) return;
+    this.node.unquiesce();
     this.afterInput();
   }
 
@@ -375,6 +397,7 @@ export class Replica {
       membership: core.membership,
       progress: core.progress,
       abstaining: core.abstaining,
+      quiesced: core.quiesced,
       failure: this.failure === null ? null : describe(this.failure),
       halted: this.halted,
       idle: !this.looping && !this.node.hasReady(),

@@ -26,8 +26,10 @@
  *
  * Must not: block, throw from `send`, create a promise per message, or look inside messages.
  */
+import { randomInt } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { fromServiceError } from '../protocol/grpc.js';
+import type { QuiescedGroup } from '../protocol/gen/brook/internal/v1/QuiescedGroup.js';
 import type { ReplicateRequest } from '../protocol/gen/brook/internal/v1/ReplicateRequest.js';
 import type { PeerServiceClient } from '../protocol/gen/brook/internal/v1/PeerService.js';
 import { loadPeerProto } from '../protocol/peer-grpc.js';
@@ -106,12 +108,16 @@ interface PeerLink {
   /** Set while a reconnect is pending: no stream until it fires. */
   reconnectTimer: NodeJS.Timeout | null;
   droppedSinceLog: number;
+  /** The liveness frame's list, until the next frame carries it (only the latest counts). */
+  liveness: QuiescedGroup[] | null;
 }
 
 export class PeerTransport {
   private readonly links = new Map<number, PeerLink>();
   private readonly limits: PeerTransportLimits;
   private clusterIdValue = '';
+  /** Sent in every frame: tells peers when this process restarted (PeerRouter.heardFrom). */
+  readonly incarnation = randomInt(1, 2 ** 31);
   private closed = false;
   readonly stats: PeerTransportStats = {
     framesSent: 0,
@@ -150,6 +156,22 @@ export class PeerTransport {
     this.scheduleFlush(link);
   }
 
+  /**
+   * Queues the liveness signal for `peer`: this broker is alive and leads `quiesced` (idle
+   * groups whose heartbeats stopped, RaftConfig.quiesceAfterTicks). It rides on the next frame,
+   * replacing a list not sent yet; while the peer is unreachable it is dropped like a heartbeat.
+   */
+  sendLiveness(peer: number, quiesced: QuiescedGroup[]): void {
+    if (this.closed || peer === this.options.self) return;
+    let link = this.links.get(peer);
+    if (link === undefined) {
+      link = newLink(peer, this.limits.reconnectBackoffInitialMs);
+      this.links.set(peer, link);
+    }
+    link.liveness = quiesced;
+    this.scheduleFlush(link);
+  }
+
   /** Messages waiting for `peer` (tests, diagnostics). */
   queued(peer: number): number {
     return this.links.get(peer)?.queue.length ?? 0;
@@ -183,10 +205,14 @@ export class PeerTransport {
 
   /** Writes what is queued, frame by frame, until done or grpc-js asks us to wait. */
   private flush(link: PeerLink): void {
-    if (this.closed || link.queue.length === 0 || link.waitingDrain) return;
+    if (this.closed || link.waitingDrain) return;
+    if (link.queue.length === 0 && link.liveness === null) return;
     const call = this.streamFor(link);
-    if (call === null) return;
-    while (link.queue.length > 0) {
+    if (call === null) {
+      link.liveness = null;
+      return;
+    }
+    while (link.queue.length > 0 || link.liveness !== null) {
       const { frame, count } = this.takeFrame(link);
       this.stats.framesSent += 1;
       this.stats.messagesSent += count;
@@ -219,12 +245,15 @@ export class PeerTransport {
     const frame: ReplicateRequest = {
       fromBroker: this.options.self,
       clusterId: this.clusterIdValue,
+      incarnation: this.incarnation,
       messages: items.map((item) => ({
         group: item.group,
         message: item.message,
         ...(item.payload === null ? {} : { payload: item.payload }),
       })),
+      ...(link.liveness === null ? {} : { quiescedLeaders: link.liveness }),
     };
+    link.liveness = null;
     return { frame, count };
   }
 
@@ -344,5 +373,6 @@ function newLink(peer: number, backoffMs: number): PeerLink {
     backoffMs,
     reconnectTimer: null,
     droppedSinceLog: 0,
+    liveness: null,
   };
 }

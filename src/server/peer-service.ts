@@ -25,6 +25,13 @@ import { decodeRaftMessage } from '../cluster/peer-codec.js';
 /** Where inbound messages go (the replica manager, and the controller group). */
 export interface PeerRouter {
   deliver(group: string, message: Message, payload: Uint8Array | null): void;
+  /**
+   * A frame from `broker` arrived: it is alive (see PeerTransport.sendLiveness); `incarnation`
+   * changes when its process restarts.
+   */
+  heardFrom(broker: number, incarnation: number): void;
+  /** `leader` still leads `group`, quiesced, in `term`: a heartbeat for its followers here. */
+  leaderAlive(group: string, leader: number, term: number): void;
 }
 
 export interface PeerServiceOptions {
@@ -111,6 +118,10 @@ function deliverFrame(
   options: PeerServiceOptions,
   stats: PeerServiceStats,
 ): void {
+  options.router.heardFrom(frame.fromBroker, frame.incarnation);
+  for (const quiesced of frame.quiescedLeaders) {
+    options.router.leaderAlive(quiesced.group, frame.fromBroker, quiesced.term);
+  }
   for (const item of frame.messages) {
     const message = decodeRaftMessage(item.message);
     if (message === null || message.from !== frame.fromBroker) {

@@ -54,6 +54,15 @@ class ForgetfulVote implements RaftNode {
   status(): ReturnType<RaftNode['status']> {
     return this.inner.status();
   }
+  isQuiesced(): boolean {
+    return this.inner.isQuiesced();
+  }
+  leaderAlive(...args: Parameters<RaftNode['leaderAlive']>): void {
+    this.inner.leaderAlive(...args);
+  }
+  unquiesce(): void {
+    this.inner.unquiesce();
+  }
 }
 
 export const forgetfulVoteNode: RaftNodeFactory = (config, state) =>

@@ -3,6 +3,7 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { GroupMessage as _brook_internal_v1_GroupMessage, GroupMessage__Output as _brook_internal_v1_GroupMessage__Output } from './brook/internal/v1/GroupMessage.js';
 import type { PeerServiceClient as _brook_internal_v1_PeerServiceClient, PeerServiceDefinition as _brook_internal_v1_PeerServiceDefinition } from './brook/internal/v1/PeerService.js';
+import type { QuiescedGroup as _brook_internal_v1_QuiescedGroup, QuiescedGroup__Output as _brook_internal_v1_QuiescedGroup__Output } from './brook/internal/v1/QuiescedGroup.js';
 import type { RaftAppend as _brook_internal_v1_RaftAppend, RaftAppend__Output as _brook_internal_v1_RaftAppend__Output } from './brook/internal/v1/RaftAppend.js';
 import type { RaftAppendResponse as _brook_internal_v1_RaftAppendResponse, RaftAppendResponse__Output as _brook_internal_v1_RaftAppendResponse__Output } from './brook/internal/v1/RaftAppendResponse.js';
 import type { RaftEntry as _brook_internal_v1_RaftEntry, RaftEntry__Output as _brook_internal_v1_RaftEntry__Output } from './brook/internal/v1/RaftEntry.js';
@@ -31,6 +32,7 @@ export interface ProtoGrpcType {
          * Served by every broker.
          */
         PeerService: SubtypeConstructor<typeof grpc.Client, _brook_internal_v1_PeerServiceClient> & { service: _brook_internal_v1_PeerServiceDefinition }
+        QuiescedGroup: MessageTypeDefinition<_brook_internal_v1_QuiescedGroup, _brook_internal_v1_QuiescedGroup__Output>
         RaftAppend: MessageTypeDefinition<_brook_internal_v1_RaftAppend, _brook_internal_v1_RaftAppend__Output>
         RaftAppendResponse: MessageTypeDefinition<_brook_internal_v1_RaftAppendResponse, _brook_internal_v1_RaftAppendResponse__Output>
         RaftEntry: MessageTypeDefinition<_brook_internal_v1_RaftEntry, _brook_internal_v1_RaftEntry__Output>

@@ -48,6 +48,9 @@ export class LeaderRole implements RoleBehaviour {
    * exists, what is durable here is committed.
    */
   private soleVoterWithoutNoop = false;
+  /** RaftConfig.quiesceAfterTicks: consecutive idle ticks, and whether heartbeats stopped. */
+  private idleTicks = 0;
+  private quiescedValue = false;
 
   constructor(private readonly core: RaftCore) {
     this.replicator = new Replicator(core);
@@ -103,7 +106,23 @@ export class LeaderRole implements RoleBehaviour {
     this.replicator.broadcastAppend(true);
   }
 
+  get quiesced(): boolean {
+    return this.quiescedValue;
+  }
+
+  /** Leaves quiescence (any input but a heartbeat answer): heartbeats resume at once. */
+  wake(): void {
+    this.idleTicks = 0;
+    if (!this.quiescedValue) return;
+    this.quiescedValue = false;
+    this.heartbeatElapsed = 0;
+    // Check-quorum counts from here: the followers had no reason to answer while we were quiet.
+    this.core.electionElapsed = 0;
+    this.replicator.broadcastHeartbeat(null);
+  }
+
   tick(): void {
+    if (this.quiescedValue) return;
     const core = this.core;
     const { electionTicks, heartbeatTicks, checkQuorum } = core.config;
     core.electionElapsed++;
@@ -125,6 +144,36 @@ export class LeaderRole implements RoleBehaviour {
       this.heartbeatElapsed = 0;
       this.replicator.broadcastHeartbeat(this.reads.broadcastContext());
     }
+    this.maybeQuiesce();
+  }
+
+  /** See RaftConfig.quiesceAfterTicks. */
+  private maybeQuiesce(): void {
+    const after = this.core.config.quiesceAfterTicks;
+    if (after === undefined || !this.isIdle()) {
+      this.idleTicks = 0;
+      return;
+    }
+    if (++this.idleTicks < after) return;
+    this.quiescedValue = true;
+    this.replicator.broadcastHeartbeat(null, true);
+  }
+
+  /**
+   * Nothing left for heartbeats to do: everything is committed in this term and durable here,
+   * every follower holds all of it and is not being probed, and no read or transfer waits.
+   */
+  private isIdle(): boolean {
+    const core = this.core;
+    const last = core.log.lastOffset;
+    if (this.transferTarget !== null || this.reads.pendingCount > 0 || this.reads.roundPending)
+      return false;
+    if (core.commit !== last || core.durableLastOffset !== last || !core.committedInTerm())
+      return false;
+    for (const progress of this.replicator.progress.values()) {
+      if (progress.state !== 'replicate' || progress.match !== last) return false;
+    }
+    return true;
   }
 
   step(message: Message): void {
@@ -162,6 +211,7 @@ export class LeaderRole implements RoleBehaviour {
   }
 
   propose(proposal: Proposal): ProposeResult {
+    this.wake();
     if (this.transferTarget !== null) return { ok: false, error: { code: 'TRANSFER_IN_PROGRESS' } };
     const core = this.core;
     if (proposal.config !== undefined) {
@@ -202,6 +252,7 @@ export class LeaderRole implements RoleBehaviour {
   ): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
     const core = this.core;
     if (target === core.id) return { ok: false, reason: `${target} already leads` };
+    this.wake();
     const progress = this.replicator.progress.get(target);
     if (progress === undefined || progress.isLearner)
       return { ok: false, reason: `${target} is not a voter` };
@@ -220,6 +271,7 @@ export class LeaderRole implements RoleBehaviour {
   readIndex(
     requestId: number,
   ): { readonly ok: true } | { readonly ok: false; readonly error: ProposeError } {
+    this.wake();
     const max = this.core.limits.readIndexPendingMax;
     if (this.reads.pendingCount >= max) {
       const reason = `${this.reads.pendingCount} reads wait for a quorum (readIndexPendingMax)`;

@@ -90,7 +90,8 @@ export class Replicator {
     }
   }
 
-  broadcastHeartbeat(readContext: number | null): void {
+  /** `quiesce`: the last heartbeat before the leader goes quiet (RaftConfig.quiesceAfterTicks). */
+  broadcastHeartbeat(readContext: number | null, quiesce = false): void {
     const core = this.core;
     for (const progress of this.progress.values()) {
       // Never beyond what the follower holds: it cannot tell a commit offset past its log
@@ -103,6 +104,7 @@ export class Replicator {
         term: core.term,
         commit,
         readContext,
+        ...(quiesce ? { quiesce } : {}),
       });
       progress.sentCommitOffset(commit);
     }

@@ -5,7 +5,12 @@
  * and an in-memory network that carries every Raft message through its protobuf wire form.
  */
 import { decodeRaftMessage } from '../../../src/cluster/peer-codec.js';
-import type { GroupRouter, PeerSender } from '../../../src/cluster/peer-network.js';
+import type {
+  GroupRouter,
+  PeerSender,
+  QuiescedLeadership,
+} from '../../../src/cluster/peer-network.js';
+import type { PeerRouter } from '../../../src/server/peer-service.js';
 import { ReplicaManager } from '../../../src/cluster/replica-manager.js';
 import { DEFAULT_CLUSTER_TIMING, partitionGroupId } from '../../../src/cluster/types.js';
 import type {
@@ -118,12 +123,16 @@ export class FakeMetadata implements MetadataView {
 
 /** Carries items between brokers through their protobuf form; brokers can be cut off. */
 export class MemoryNetwork {
-  private readonly routers = new Map<number, GroupRouter>();
+  private readonly routers = new Map<number, GroupRouter & PeerRouter>();
   private readonly isolated = new Set<number>();
   private readonly method = loadPeerProto().proto.brook.internal.v1.PeerService.service.Replicate;
   delivered = 0;
+  /** Liveness frames delivered, and the quiesced groups they named. */
+  livenessFrames = 0;
+  quiescedNamed = 0;
+  private readonly incarnations = new Map<number, number>();
 
-  register(id: number, router: GroupRouter): void {
+  register(id: number, router: GroupRouter & PeerRouter): void {
     this.routers.set(id, router);
   }
 
@@ -135,8 +144,38 @@ export class MemoryNetwork {
     this.isolated.delete(id);
   }
 
+  /** A broker's sender; a new one (a restarted process) has a new incarnation. */
   sender(from: number): PeerSender {
-    return { send: (to, item) => this.send(from, to, item) };
+    this.incarnations.set(from, (this.incarnations.get(from) ?? 0) + 1);
+    return {
+      send: (to, item) => this.send(from, to, item),
+      sendLiveness: (to, quiesced) => this.sendLiveness(from, to, quiesced),
+    };
+  }
+
+  private incarnationOf(from: number): number {
+    return this.incarnations.get(from) ?? 0;
+  }
+
+  private sendLiveness(from: number, to: BrokerId, quiesced: QuiescedLeadership[]): void {
+    if (this.isolated.has(from) || this.isolated.has(to)) return;
+    const bytes = this.method.requestSerialize({
+      fromBroker: from,
+      clusterId: 'cluster-1',
+      messages: [],
+      quiescedLeaders: quiesced,
+    });
+    setImmediate(() => {
+      if (this.isolated.has(from) || this.isolated.has(to)) return;
+      const frame = this.method.requestDeserialize(bytes);
+      const router = this.routers.get(to);
+      this.livenessFrames += 1;
+      router?.heardFrom(from, this.incarnationOf(from));
+      for (const entry of frame.quiescedLeaders) {
+        this.quiescedNamed += 1;
+        router?.leaderAlive(entry.group, from, entry.term);
+      }
+    });
   }
 
   private send(from: number, to: BrokerId, item: PeerItem): void {
@@ -155,6 +194,7 @@ export class MemoryNetwork {
     setImmediate(() => {
       if (this.isolated.has(from) || this.isolated.has(to)) return;
       const frame = this.method.requestDeserialize(bytes);
+      this.routers.get(to)?.heardFrom(from, this.incarnationOf(from));
       for (const received of frame.messages) {
         const message = decodeRaftMessage(received.message);
         if (message === null) throw new Error('a message did not survive the wire');

@@ -215,6 +215,75 @@ describe('replica manager', () => {
     );
   });
 
+  it('quiesces idle partitions: no Raft traffic, one liveness frame per peer; failover and produce still work', async () => {
+    const c = await startCluster([1, 2, 3]);
+    const partitions = Array.from({ length: 6 }, (_, index) =>
+      [1, 2, 3].map((id) => ((id + index) % 3) + 1),
+    );
+    c.metadata.createTopic('idle', 'T1', partitions);
+    await c.runUntil('leaders', () =>
+      partitions.every((_, index) => c.leaderOf('T1', index) !== null),
+    );
+    await produce(c, 'T1', 3);
+    await c.runUntil('all quiesced', () =>
+      [1, 2, 3].every((id) =>
+        c
+          .broker(id)
+          .manager.hostedPartitions()
+          .every((hosted) => hosted.replica.isQuiesced()),
+      ),
+    );
+    // Idle for 10 s: every group quiet, only liveness frames (3 brokers x 2 peers x 10 per s).
+    const messagesBefore = c.network.delivered;
+    const framesBefore = c.network.livenessFrames;
+    const namedBefore = c.network.quiescedNamed;
+    await c.run(10_000);
+    expect(c.network.delivered - messagesBefore).toBe(0);
+    expect(c.network.livenessFrames - framesBefore).toBeGreaterThanOrEqual(100);
+    // Each group's leader names it to its 2 followers in every frame.
+    expect(c.network.quiescedNamed - namedBefore).toBeGreaterThanOrEqual(
+      ((c.network.livenessFrames - framesBefore) / 6) * 6 * 2 * 0.9,
+    );
+    // A follower's process restarts at once (a new incarnation, no silence): the groups it
+    // shares with a quiesced leader wake, so that their heartbeats can find out what it lost.
+    const led = (id: number) =>
+      c
+        .broker(id)
+        .manager.hostedPartitions()
+        .filter((hosted) => hosted.isLeader());
+    const follower = c.leaderOf('T1', 0) === 1 ? 2 : 1;
+    await c.restart(follower);
+    await c.run(200);
+    const others = [1, 2, 3].filter((id) => id !== follower);
+    expect(others.flatMap(led).some((hosted) => !hosted.replica.isQuiesced())).toBe(true);
+    await c.runUntil('all quiesced again', () =>
+      [1, 2, 3].every((id) =>
+        c
+          .broker(id)
+          .manager.hostedPartitions()
+          .every((hosted) => hosted.replica.isQuiesced()),
+      ),
+    );
+    // The leader's broker goes silent: its followers elect a new leader within a few election
+    // timeouts (counted by the liveness signal as by heartbeats), with no data lost.
+    const oldLeader = c.leaderOf('T1', 0) ?? -1;
+    const end = logEnd(c, oldLeader, 'T1');
+    c.network.isolate(oldLeader);
+    await c.runUntil(
+      'a new leader',
+      () => {
+        const leader = c.leaderOf('T1', 0);
+        return leader !== null && leader !== oldLeader;
+      },
+      3_000,
+    );
+    // Produce wakes the group; the records commit on the new leader.
+    await produce(c, 'T1', 2);
+    const newLeader = c.leaderOf('T1', 0) ?? -1;
+    expect(logEnd(c, newLeader, 'T1')).toBeGreaterThan(end);
+    c.network.heal(oldLeader);
+  });
+
   it('drops messages for groups it does not host', async () => {
     const c = await startCluster([1, 2, 3]);
     c.metadata.createTopic('events', 'T1', [[1, 2]]);

@@ -149,7 +149,20 @@ export class FakeNode implements RaftNode {
       snapshot: this.state.snapshot,
       membership: this.membership,
       abstaining: false,
+      quiesced: false,
       progress: [],
     };
+  }
+
+  isQuiesced(): boolean {
+    return false;
+  }
+
+  leaderAlive(): void {
+    // The fake never quiesces.
+  }
+
+  unquiesce(): void {
+    // The fake never quiesces.
   }
 }

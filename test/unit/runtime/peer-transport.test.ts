@@ -27,6 +27,8 @@ interface Delivered {
 interface Receiver {
   readonly address: string;
   readonly delivered: Delivered[];
+  readonly heard: [number, number][];
+  readonly alive: { group: string; leader: number; term: number }[];
   readonly stats: PeerServiceStats;
   readonly errors: string[];
   stop(): Promise<void>;
@@ -49,12 +51,18 @@ function capturingLogger(errors: string[]): Logger {
 
 async function startReceiver(clusterId: string | null, port = 0): Promise<Receiver> {
   const delivered: Delivered[] = [];
+  const heard: [number, number][] = [];
+  const alive: { group: string; leader: number; term: number }[] = [];
   const errors: string[] = [];
   const stats = newPeerServiceStats();
   const server = new grpc.Server();
   const handle = peerService(
     {
-      router: { deliver: (group, message, payload) => delivered.push({ group, message, payload }) },
+      router: {
+        deliver: (group, message, payload) => delivered.push({ group, message, payload }),
+        heardFrom: (broker, incarnation) => heard.push([broker, incarnation]),
+        leaderAlive: (group, leader, term) => alive.push({ group, leader, term }),
+      },
       clusterId: () => clusterId,
       logger: capturingLogger(errors),
     },
@@ -74,7 +82,7 @@ async function startReceiver(clusterId: string | null, port = 0): Promise<Receiv
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
   };
   cleanup.push(stop);
-  return { address: `127.0.0.1:${bound}`, delivered, stats, errors, stop };
+  return { address: `127.0.0.1:${bound}`, delivered, heard, alive, stats, errors, stop };
 }
 
 function newTransport(
@@ -156,6 +164,34 @@ describe('peer transport', () => {
     await until(() => receiver.delivered.length === 201);
     expect(receiver.stats.framesReceived).toBe(2);
     expect(transport.stats.framesSent).toBe(2);
+  });
+
+  it('carries the liveness signal on the next frame, the latest list only, also empty', async () => {
+    const receiver = await startReceiver(null);
+    const transport = newTransport(receiver.address);
+    // Within one turn: a stale list replaced by the latest, riding with a message.
+    transport.sendLiveness(2, [{ group: 'old/0', term: 1 }]);
+    transport.send(2, heartbeat(4));
+    transport.sendLiveness(2, [
+      { group: 't/0', term: 3 },
+      { group: 't/1', term: 5 },
+    ]);
+    await until(() => receiver.delivered.length === 1 && receiver.alive.length === 2);
+    expect(receiver.alive).toEqual([
+      { group: 't/0', leader: 1, term: 3 },
+      { group: 't/1', leader: 1, term: 5 },
+    ]);
+    expect(receiver.stats.framesReceived).toBe(1);
+    // An empty list is a frame of its own: the sender is alive.
+    transport.sendLiveness(2, []);
+    await until(() => receiver.stats.framesReceived === 2);
+    // Both frames name the sender and its process incarnation, the same in both.
+    expect(receiver.heard).toEqual([
+      [1, transport.incarnation],
+      [1, transport.incarnation],
+    ]);
+    expect(transport.incarnation).toBeGreaterThan(0);
+    expect(receiver.alive).toHaveLength(2);
   });
 
   it('splits a turn into frames of at most frameBytesMax, payloads intact and in order', async () => {

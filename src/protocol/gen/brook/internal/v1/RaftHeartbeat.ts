@@ -14,6 +14,10 @@ export interface RaftHeartbeat {
    * The ReadIndex round this heartbeat belongs to; absent when none.
    */
   'readContext'?: (number | string | Long);
+  /**
+   * The leader stops heartbeating after this one: the group is idle (quiesced).
+   */
+  'quiesce'?: (boolean);
   '_readContext'?: "readContext";
 }
 
@@ -29,5 +33,9 @@ export interface RaftHeartbeat__Output {
    * The ReadIndex round this heartbeat belongs to; absent when none.
    */
   'readContext'?: (number);
+  /**
+   * The leader stops heartbeating after this one: the group is idle (quiesced).
+   */
+  'quiesce': (boolean);
   '_readContext'?: "readContext";
 }
