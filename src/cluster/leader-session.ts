@@ -104,15 +104,19 @@ export class LeaderSession {
 
   /**
    * Resolves once this leader can tell which brokers are live for placement: it heard every
-   * unfenced broker, or `PLACEMENT_GRACE_HEARTBEATS` heartbeat intervals passed since it became
-   * ready (brokers look for a new controller leader at their heartbeat interval), or it ended.
+   * unfenced broker and every controller voter is registered (on a cluster just formed, the
+   * first topic would otherwise find no broker registered yet), or `PLACEMENT_GRACE_HEARTBEATS`
+   * heartbeat intervals passed since it became ready (brokers look for a new controller leader
+   * at their heartbeat interval), or it ended.
    */
   placementSettled(): Promise<void> {
     const { options } = this.context;
     const graceMs = options.timing.brokerHeartbeatMs * PLACEMENT_GRACE_HEARTBEATS;
+    const { metadata } = options;
     const settled = (): boolean =>
       this.ended ||
-      this.liveness.heardAll(options.metadata.brokers()) ||
+      (this.liveness.heardAll(metadata.brokers()) &&
+        options.peers.every((voter) => metadata.broker(voter.id) !== undefined)) ||
       options.clock.monotonicMs() - this.readyAtMs >= graceMs;
     if (settled()) return Promise.resolve();
     return new Promise((resolve) => {

@@ -205,6 +205,29 @@ describe('Controller: admin operations', () => {
     expect(wide.partitions.every((p) => p.replicas.includes(b(3)))).toBe(true);
   });
 
+  it('on a cluster just formed, waits for the controller voters to register before placing', async () => {
+    const h = controllerHarness();
+    h.replica.lead(1);
+    h.controller.start();
+    await flush();
+    // No broker registered yet: refusing RF 3 now would fail the first topic of every new
+    // cluster created at once.
+    let answered = false;
+    const creating = h.controller.createTopic(newTopic('first', 3, 3)).finally(() => {
+      answered = true;
+    });
+    await h.advance(DEFAULT_CLUSTER_TIMING.tickMs);
+    expect(answered).toBe(false);
+    h.controller.handleHeartbeat(h.heartbeat(1));
+    h.controller.handleHeartbeat(h.heartbeat(2));
+    await h.advance(DEFAULT_CLUSTER_TIMING.tickMs);
+    expect(answered).toBe(false);
+    h.controller.handleHeartbeat(h.heartbeat(3));
+    await h.advance(2 * DEFAULT_CLUSTER_TIMING.tickMs);
+    expect(answered).toBe(true);
+    expect((await creating).partitions.every((p) => p.replicas.length === 3)).toBe(true);
+  });
+
   it('places at once in a new session once every unfenced broker has been heard', async () => {
     const h = await leadingHarness([1, 2, 3]);
     h.replica.follow(b(2), 2);
