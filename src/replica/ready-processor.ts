@@ -7,8 +7,11 @@
  * - Only the replica loop calls in, one call at a time: this object's state (applied offset,
  *   snapshot, membership history) is never read and written by two tasks at once.
  * - Appends of one Ready are issued synchronously in entry order (the log assigns positions in
- *   call order) and awaited before any message is sent, so the bytes of every entry a message
- *   names can be read back.
+ *   call order). Messages leave while those writes run when every entry they carry is one of
+ *   this Ready's, in memory (the common case: a leader replicating what it just appended, in
+ *   parallel with its own write, Raft thesis 10.2.1; it counts itself toward the commit only
+ *   once durable). Otherwise they wait for the writes, so that the bytes of every entry a
+ *   message names can be read back.
  * - `messagesAfterPersist` leave only after the log fsync and the raft-state write resolved.
  * - Applied entries never go back: a truncation at or below the applied offset is a bug.
  *
@@ -110,8 +113,14 @@ export class ReadyProcessor {
   async process(ready: Ready, claimed: ClaimedBytes): Promise<ReadyOutcome> {
     if (ready.snapshot !== null) await this.installSnapshot(ready.snapshot, claimed.snapshot);
     if (ready.truncateFrom !== null) await this.truncate(ready.truncateFrom);
-    const written = await this.append(ready.entries, claimed.entries);
-    await this.send(ready.messages, written);
+    const { written, done } = await this.append(ready.entries, claimed.entries);
+    if (this.allInMemory(ready.messages, written)) {
+      await this.send(ready.messages, written);
+      await done;
+    } else {
+      await done;
+      await this.send(ready.messages, written);
+    }
     await this.persist(ready);
     await this.send(ready.messagesAfterPersist, written);
     if (ready.committed !== null && this.options.stateMachine.stateless === true) {
@@ -156,13 +165,16 @@ export class ReadyProcessor {
 
   // ---- 3. append ----
 
-  /** Appends the Ready's entries; returns their bytes by base offset (for sending). */
+  /**
+   * Issues the writes of the Ready's entries; returns their bytes by base offset (for sending)
+   * and `done`, which resolves once they are written.
+   */
   private async append(
     entries: readonly EntryMeta[],
     claimed: ReadonlyMap<Offset, Uint8Array>,
-  ): Promise<Map<Offset, Uint8Array>> {
+  ): Promise<{ written: Map<Offset, Uint8Array>; done: Promise<void> }> {
     const written = new Map<Offset, Uint8Array>();
-    if (entries.length === 0) return written;
+    if (entries.length === 0) return { written, done: Promise.resolve() };
     const batches: Uint8Array[] = [];
     for (const entry of entries)
       batches.push(claimed.get(entry.baseOffset) ?? (await this.encode(entry)));
@@ -179,14 +191,32 @@ export class ReadyProcessor {
       written.set(entry.baseOffset, bytes);
       appended.push(entryOf(bytes, view));
     });
-    await Promise.all(writes);
-    for (const entry of appended) {
-      if (entry.kind.kind === 'config')
-        this.history.append(entry.meta.baseOffset, entry.kind.membership);
-    }
-    this.options.onWritten(entries);
-    this.options.observer.appended?.(appended);
-    return written;
+    const done = Promise.all(writes).then(() => {
+      for (const entry of appended) {
+        if (entry.kind.kind === 'config')
+          this.history.append(entry.meta.baseOffset, entry.kind.membership);
+      }
+      this.options.onWritten(entries);
+      this.options.observer.appended?.(appended);
+    });
+    // Awaited by the caller, perhaps after sending: never left to fail unobserved meanwhile.
+    done.catch(() => undefined);
+    return { written, done };
+  }
+
+  /** Every append among `messages` carries only entries of this Ready (bytes in `written`). */
+  private allInMemory(
+    messages: readonly Message[],
+    written: ReadonlyMap<Offset, Uint8Array>,
+  ): boolean {
+    return messages.every((message) => {
+      if (message.type !== 'append') return message.type !== 'installSnapshot';
+      return message.entries.every((entry) => {
+        const bytes = written.get(entry.baseOffset);
+        const view = bytes === undefined ? undefined : batchViews(bytes)[0];
+        return view !== undefined && matches(entry, view);
+      });
+    });
   }
 
   /**
