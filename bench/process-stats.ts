@@ -19,3 +19,21 @@ export function peakRssMb(pid: number): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match?.[1] === undefined ? Number.NaN : Number(match[1]) / 1024;
 }
+
+/** Resident set size now, in MB (VmRSS). */
+export function residentMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match?.[1] === undefined ? Number.NaN : Number(match[1]) / 1024;
+}
+
+/** `read(pid)`, or null when the process is gone (its /proc entry no longer exists). */
+export function readOrNull(pid: number | undefined, read: (pid: number) => number): number | null {
+  if (pid === undefined) return null;
+  try {
+    const value = read(pid);
+    return Number.isFinite(value) ? value : null;
+  } catch {
+    return null;
+  }
+}

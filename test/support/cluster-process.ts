@@ -9,7 +9,7 @@
  * the worker exits; `stop()` (call it in afterAll) kills whatever is left and removes the data.
  * Per broker: `kill9`, `stop` (SIGTERM, clean), `restart` (same id, port, data and peers).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,11 @@ export interface ClusterOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How long forming may take (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * Directory for the brokers' data (made if missing; removed by `stop()`). Default: a new
+   * temporary directory.
+   */
+  readonly root?: string;
 }
 
 /** One broker of the cluster; `process` is undefined while it is down. */
@@ -108,7 +113,8 @@ export class Cluster {
     const nodes = options.nodes ?? 3;
     const voters = options.voters ?? nodes;
     const ports = await freePorts(nodes);
-    const root = temporaryDirectory('brook-cluster-');
+    const root = options.root ?? temporaryDirectory('brook-cluster-');
+    mkdirSync(root, { recursive: true });
     const brokers = new Map<number, ClusterBroker>();
     ports.forEach((port, index) => {
       const id = index + 1;

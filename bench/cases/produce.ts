@@ -1,0 +1,65 @@
+/**
+ * produce: sustained produce throughput with acks=all, and the latency of each sendMany call.
+ *
+ * Before the cluster starts, the disk's synced-write speed is measured in the same directory
+ * (sequential 1 MiB writes, an fdatasync each), so the figure also comes as a ratio to this
+ * machine's own limit on this run.
+ */
+import { BenchCluster, runDirectory } from '../bench-cluster.js';
+import { measureSyncedWriteMBps } from '../disk-baseline.js';
+import { LatencyRecorder } from '../latency-histogram.js';
+import type { BenchOptions } from '../options.js';
+import { fixedChunkSource, produceLoad } from '../produce-load.js';
+import { log, Progress } from '../progress.js';
+import { round, type ProduceResult } from '../report.js';
+import { commonFields, cpuMicrosPerRecord, TOPIC, warmupLimits } from './common.js';
+
+export async function runProduce(options: BenchOptions): Promise<ProduceResult> {
+  const diskMBps = measureSyncedWriteMBps(runDirectory());
+  log(`disk: ${diskMBps.toFixed(0)} MB/s of synced 1 MiB writes`);
+  return BenchCluster.with(options.brokers, async (cluster) => {
+    const brook = cluster.client();
+    await cluster.createTopic(brook, TOPIC, options.partitions, options.replicationFactor);
+    const producer = brook.producer({
+      compression: options.compression,
+      lingerMs: 2,
+      maxInFlightPerPartition: options.inFlight,
+    });
+    const source = fixedChunkSource(TOPIC, options.recordBytes, options.chunk);
+    const warmup = warmupLimits(options.limits);
+    const warmupProgress = new Progress('warm-up', warmup.records);
+    const warmed = await produceLoad(producer, source, options, warmup, {
+      progress: warmupProgress,
+    });
+    warmupProgress.end();
+
+    const latency = new LatencyRecorder();
+    const progress = new Progress('produce', options.limits.records);
+    const cpuBefore = cluster.cpuSnapshot();
+    const outcome = await produceLoad(producer, source, options, options.limits, {
+      latency,
+      progress,
+    });
+    const cpuSeconds = cluster.cpuSecondsSince(cpuBefore);
+    progress.end();
+    await producer.close();
+
+    const common = commonFields('produce', options, cluster, {
+      ...outcome,
+      latency: latency.summary(),
+      latencyOf: 'sendMany call -> every record acknowledged (acks=all)',
+      cpuSeconds,
+    });
+    return {
+      ...common,
+      chunk: options.chunk,
+      window: options.window,
+      in_flight: options.inFlight,
+      compression: options.compression,
+      warmup_records: warmed.records,
+      broker_cpu_us_per_record: cpuMicrosPerRecord(cpuSeconds, outcome.records),
+      disk_synced_MB_per_s: round(diskMBps, 1),
+      ratio_to_disk: common.MB_per_s === null ? null : round(common.MB_per_s / diskMBps, 3),
+    };
+  });
+}
