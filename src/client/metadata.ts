@@ -69,6 +69,12 @@ const FALLBACK_TTL_MS = 10_000;
 
 /** How long a leader named by a NOT_LEADER answer is trusted over the cached metadata. */
 export const LEADER_HINT_TTL_MS = 10_000;
+/**
+ * How long a leader address that could not be reached is routed around: requests for its
+ * partitions go to another replica meanwhile, which names the new leader once one is elected
+ * (the cluster's metadata learns it later, from the new leader's report to the controller).
+ */
+export const UNREACHABLE_TTL_MS = 2_000;
 /** Leader hints kept at most (the oldest go first); one per partition written or read. */
 export const LEADER_HINTS_MAX = 10_000;
 
@@ -103,6 +109,10 @@ export class MetadataCache {
   private readonly maxMessageBytesByTopic = new Map<string, Cached<number>>();
   private readonly pending = new Map<string, Promise<TopicInfo>>();
   private readonly leaderHints = new Map<string, LeaderHint>();
+  /** Addresses a leader request could not reach, until when (see UNREACHABLE_TTL_MS). */
+  private readonly unreachable = new Map<string, number>();
+  /** Turns through the other replicas of a partition whose leader is unreachable. */
+  private detour = 0;
   private brokers = new Map<number, string>();
   private preferredAddress: string | undefined;
 
@@ -237,7 +247,31 @@ export class MetadataCache {
       this.invalidate(topic);
       throw new BrookError('NOT_LEADER', `partition ${topic}/${partition} has no reachable leader`);
     }
-    return address;
+    return this.isUnreachable(address) ? this.otherReplica(partitionInfo, address) : address;
+  }
+
+  private isUnreachable(address: string): boolean {
+    const untilMs = this.unreachable.get(address);
+    if (untilMs === undefined) return false;
+    if (Date.now() < untilMs) return true;
+    this.unreachable.delete(address);
+    return false;
+  }
+
+  /**
+   * Another replica of the partition, reachable as far as we know (it answers NOT_LEADER with
+   * the leader it follows); the unreachable leader itself when there is none.
+   */
+  private otherReplica(info: PartitionInfo, unreachable: string): string {
+    const others = info.replicas
+      .map((id) => this.brokers.get(id))
+      .filter(
+        (address): address is string =>
+          address !== undefined && address !== unreachable && !this.isUnreachable(address),
+      );
+    if (others.length === 0) return unreachable;
+    this.detour = (this.detour + 1) % others.length;
+    return others[this.detour] ?? unreachable;
   }
 
   /** Forgets a topic so that the next look-up asks a broker again. */
@@ -261,6 +295,10 @@ export class MetadataCache {
     const key = hintKey(topic, partition);
     const hint = this.leaderHints.get(key);
     if (hint !== undefined && hint.address === triedAddress) this.leaderHints.delete(key);
+    if (error.code === 'BROKER_UNAVAILABLE' && triedAddress !== undefined) {
+      this.unreachable.set(triedAddress, Date.now() + UNREACHABLE_TTL_MS);
+      if (this.unreachable.size > LEADER_HINTS_MAX) this.unreachable.clear();
+    }
     if (error.code !== 'NOT_LEADER') return false;
     const address = this.hintedLeader(error.details, triedAddress);
     if (address === undefined || address === triedAddress) return false;

@@ -51,7 +51,7 @@ export interface ProducerOptions {
   readonly deliveryTimeoutMs?: number;
   /**
    * Backoff between produce retries; defaults to the client's policy with its ceiling lowered
-   * to 500 ms. The number of retries is unbounded (only `deliveryTimeoutMs` ends them) unless
+   * to 250 ms. The number of retries is unbounded (only `deliveryTimeoutMs` ends them) unless
    * `retries` is given here.
    */
   readonly retry?: Partial<RetryPolicy>;
@@ -107,7 +107,7 @@ const RETRIES_UNTIL_DEADLINE = Number.MAX_SAFE_INTEGER;
  * within about a second (an election timeout), and a producer backing off for longer than
  * that only adds to the failover time the application sees.
  */
-const PRODUCER_BACKOFF_MAX_MS = 500;
+const PRODUCER_BACKOFF_MAX_MS = 250;
 
 const ACKS = { all: 'ACKS_ALL', leader: 'ACKS_LEADER', none: 'ACKS_NONE' } as const;
 

@@ -71,6 +71,30 @@ describe('NOT_LEADER with a leader hint', () => {
     await consumer.close();
   });
 
+  it('routes around a leader it cannot reach: the retry goes to another replica', async () => {
+    // The metadata (from the second broker) still names the first as leader, as a cluster's
+    // does for a moment after its leader died; the other replica knows better.
+    second.metadataCluster = {
+      brokers: [
+        { id: 1, address: first.address },
+        { id: 2, address: second.address },
+      ],
+      leader: 1,
+      replicas: [1, 2],
+    };
+    brook = new Brook({
+      bootstrap: [second.address],
+      retry: { retries: 3, initialBackoffMs: 10, maxBackoffMs: 10 },
+    });
+    const producer = brook.producer({ lingerMs: 0 });
+    await producer.send({ topic: 'events', value: 'warm-up', partition: 0 });
+    expect(await first.records('events', 0)).toHaveLength(1);
+    first.failNext('Produce', new BrookError('BROKER_UNAVAILABLE', 'connection refused'), 3);
+    await producer.send({ topic: 'events', value: 'detour', partition: 0 });
+    expect((await second.records('events', 0)).map((record) => record.value)).toEqual(['detour']);
+    expect(await first.records('events', 0)).toHaveLength(1);
+  });
+
   it('backs off when brokers keep naming each other', async () => {
     brook = new Brook({
       bootstrap: [first.address],

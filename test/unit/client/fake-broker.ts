@@ -97,6 +97,16 @@ export class FakeBroker {
     );
   }
 
+  /**
+   * What GetMetadata answers about the cluster: its brokers, and the leader and replicas of
+   * every partition (default: this broker alone, id 1).
+   */
+  metadataCluster: {
+    brokers: { id: number; address: string }[];
+    leader: number;
+    replicas: number[];
+  } | null = null;
+
   /** The next `count` calls of `method` fail with `error`. */
   failNext(method: Method, error: BrookError, count = 1): void {
     const list = this.failures.get(method) ?? [];
@@ -264,7 +274,7 @@ export class FakeBroker {
         const names = request.topics.length > 0 ? request.topics : [...this.topics.keys()];
         return {
           clusterId: 'fake',
-          brokers: [{ id: 1, address: this.address }],
+          brokers: this.metadataCluster?.brokers ?? [{ id: 1, address: this.address }],
           topics: names.map((name) => {
             const partitions = this.topics.get(name);
             if (partitions === undefined)
@@ -273,8 +283,8 @@ export class FakeBroker {
               name,
               partitions: partitions.map((_, partition) => ({
                 partition,
-                leader: 1,
-                replicas: [1],
+                leader: this.metadataCluster?.leader ?? 1,
+                replicas: this.metadataCluster?.replicas ?? [1],
                 leaderEpoch: 1,
               })),
             };

@@ -30,7 +30,7 @@ describe('producer options', () => {
     expect(options.retry).toEqual({
       ...defaultRetryPolicy,
       retries: Number.MAX_SAFE_INTEGER,
-      maxBackoffMs: 500,
+      maxBackoffMs: 250,
     });
     expect(options.deliveryTimeoutMs).toBe(120_000);
   });
