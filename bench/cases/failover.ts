@@ -28,6 +28,8 @@ interface Trial {
   readonly killed: number;
   readonly newLeader: number;
   readonly failoverMs: number;
+  /** Kill → the new leader's "leading the partition" log line (null if not found). */
+  readonly electedMs: number | null;
   readonly backInIsrMs: number;
 }
 
@@ -102,7 +104,7 @@ export async function runFailover(options: BenchOptions): Promise<FailoverResult
       trials.push(trial);
       log(
         `trial ${index + 1}/${options.trials}: killed leader ${trial.killed}, new leader ${trial.newLeader}, ` +
-          `failover ${trial.failoverMs.toFixed(0)} ms, back in ISR after ${trial.backInIsrMs.toFixed(0)} ms`,
+          `failover ${trial.failoverMs.toFixed(0)} ms (elected after ${String(trial.electedMs)} ms), back in ISR after ${trial.backInIsrMs.toFixed(0)} ms`,
       );
     }
     await steady.stop();
@@ -162,10 +164,12 @@ async function runTrial(cluster: BenchCluster, steady: SteadyProducer): Promise<
   // Let the producer settle on the current leader first.
   await steady.firstAckAfter(performance.now());
   const killedAtMs = performance.now();
+  const killedAtWallMs = Date.now();
   await cluster.cluster.kill9(leader);
   const goneAtMs = performance.now();
   const ackedAtMs = await steady.firstAckAfter(goneAtMs);
   const newLeader = await cluster.cluster.leaderOf(TOPIC, 0, leader);
+  const electedMs = electedAfter(cluster, newLeader, killedAtWallMs);
   const restartedAtMs = performance.now();
   await cluster.cluster.restart(leader);
   await waitFor(
@@ -180,8 +184,26 @@ async function runTrial(cluster: BenchCluster, steady: SteadyProducer): Promise<
     killed: leader,
     newLeader,
     failoverMs: ackedAtMs - killedAtMs,
+    electedMs,
     backInIsrMs: performance.now() - restartedAtMs,
   };
+}
+
+/**
+ * When the new leader took over, from its log ("leading the partition", wall-clock ms), as ms
+ * after the kill; null when not found.
+ */
+function electedAfter(
+  cluster: BenchCluster,
+  leader: number,
+  killedAtWallMs: number,
+): number | null {
+  for (const line of cluster.cluster.output(leader).split('\n')) {
+    if (!line.includes('"leading the partition"') || !line.includes(`"topic":"${TOPIC}"`)) continue;
+    const time = (JSON.parse(line) as { time?: unknown }).time;
+    if (typeof time === 'number' && time >= killedAtWallMs) return time - killedAtWallMs;
+  }
+  return null;
 }
 
 /** Reads partition 0 from the start; throws unless every acknowledged offset is there once. */

@@ -47,6 +47,10 @@ export class LeaderDuties {
       if (status.role === 'leader') {
         if (partition.isr.sample(status.term, nowMs, status.lastOffset, status.progress)) {
           gained += 1;
+          this.options.logger.info(
+            { topic: partition.topic, partition: partition.partition, leaderEpoch: status.term },
+            'leading the partition',
+          );
         }
       } else {
         partition.isr.reset();

@@ -4,7 +4,7 @@
  * it was last caught up, and comes back as soon as it catches up again.
  */
 import { describe, expect, it } from 'vitest';
-import { IsrTracker } from '../../../src/cluster/isr-tracker.js';
+import { IsrTracker, UNCONFIRMED_GRACE_MS } from '../../../src/cluster/isr-tracker.js';
 import type { FollowerProgress } from '../../../src/raft/types.js';
 import { asBrokerId, asOffset } from '../../../src/util/brand.js';
 
@@ -24,6 +24,32 @@ function progress(matches: Record<number, number>): FollowerProgress[] {
 }
 
 describe('IsrTracker', () => {
+  it('a new leader drops a member that never answers in its term after the grace, not the lag time', () => {
+    const isr = new IsrTracker();
+    const probing = (matches: Record<number, number>, unconfirmed: number): FollowerProgress[] =>
+      progress(matches).map((follower) =>
+        follower.id === unconfirmed ? { ...follower, state: 'probe' as const } : follower,
+      );
+    // Term 7 begins: both followers get the benefit of the doubt.
+    isr.sample(
+      7,
+      0,
+      50,
+      probing({ 2: -1, 3: -1 }, 3).map((f) => ({ ...f, state: 'probe' })),
+    );
+    expect(isr.inSync(leader, members, 0, LAG_MS)).toEqual([1, 2, 3]);
+    // 2 answers; 3 (it died with the old leader) never does.
+    for (let nowMs = 50; nowMs <= UNCONFIRMED_GRACE_MS; nowMs += 50) {
+      isr.sample(7, nowMs, 50, probing({ 2: 50, 3: -1 }, 3));
+    }
+    expect(isr.inSync(leader, members, UNCONFIRMED_GRACE_MS, LAG_MS)).toEqual([1, 2, 3]);
+    isr.sample(7, UNCONFIRMED_GRACE_MS + 50, 50, probing({ 2: 50, 3: -1 }, 3));
+    expect(isr.inSync(leader, members, UNCONFIRMED_GRACE_MS + 50, LAG_MS)).toEqual([1, 2]);
+    // Back and caught up: in again.
+    isr.sample(7, 3_000, 50, progress({ 2: 50, 3: 50 }));
+    expect(isr.inSync(leader, members, 3_000, LAG_MS)).toEqual([1, 2, 3]);
+  });
+
   it('keeps a follower that trails by what is in flight, drops one that stopped', () => {
     const isr = new IsrTracker();
     isr.sample(5, 0, 100, progress({ 2: 100, 3: 100 }));
