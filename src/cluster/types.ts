@@ -30,8 +30,8 @@
  *                                          and partition.json { topicId } (a directory whose
  *                                          topic id is not the assigned one is stale: removed)
  *
- * Time: one tick every `tickMs` (default 25 ms) drives every group on a broker; elections time
- * out after 12–24 ticks (0.3–0.6 s), leaders heartbeat every 4 ticks. Messages between two
+ * Time: one tick every `tickMs` (default 50 ms) drives every group on a broker; elections time
+ * out after 6–12 ticks (0.3–0.6 s), leaders heartbeat every 2 ticks. Messages between two
  * brokers are coalesced per event-loop turn into one frame, so heartbeats of all the groups
  * they share cost one frame per tick, not one per group.
  */
@@ -206,10 +206,10 @@ export interface ClusterTiming {
 }
 
 export const DEFAULT_CLUSTER_TIMING: ClusterTiming = {
-  tickMs: 25,
-  electionTicks: 12,
-  heartbeatTicks: 4,
-  quiesceAfterTicks: 40,
+  tickMs: 50,
+  electionTicks: 6,
+  heartbeatTicks: 2,
+  quiesceAfterTicks: 20,
   brokerHeartbeatMs: 500,
   brokerSessionTimeoutMs: 6_000,
   replicaLagTimeMs: 10_000,

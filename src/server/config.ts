@@ -7,7 +7,7 @@
  *   { "id": 1, "dataDir": "/var/lib/brook", "listen": "0.0.0.0:9092",
  *     "advertisedAddress": "brook-0.brook:9092", "logLevel": "info",
  *     "peers": "1@brook-0.brook:9092,2@brook-1.brook:9092,3@brook-2.brook:9092",
- *     "timing": { "tickMs": 25, "replicaLagTimeMs": 10000 },
+ *     "timing": { "tickMs": 50, "replicaLagTimeMs": 10000 },
  *     "topicDefaults": { "retention.ms": "86400000" }, "limits": { "requestBytesMax": 16777216 } }
  *
  * `peers` (the controller voters, Kafka's `id@host:port` list, or an array of { id, address })
