@@ -8,27 +8,23 @@
  * last offset of the previous sample was caught up at the previous sample's time. Under steady
  * load a follower trails the leader by what is in flight (far less than a tick), so it keeps
  * passing that test; one that falls behind stops passing it and leaves the ISR
- * `replicaLagTimeMs` later. When this broker becomes leader every member gets the benefit of the
- * doubt: caught up "now" (Kafka does the same), so a new leader does not empty its ISR. The doubt
- * lasts `UNCONFIRMED_GRACE_MS`: a member that has not once acknowledged an append of this term
- * by then (its progress never reached the replicate state) leaves the ISR at once, rather than
- * `replicaLagTimeMs` later. That is the broker that died with the old leader, and an ISR naming
- * it for 10 s would tell an operator (or a benchmark) that it may safely lose another.
+ * `replicaLagTimeMs` later. When this broker becomes leader, a member is in sync once it has
+ * acknowledged an append of the new term (its progress reached the replicate state, usually
+ * within a round trip), and counts as caught up from the term's start: so a new leader does not
+ * empty its ISR, yet the broker that died with the old leader is not in it. (Giving every member
+ * the benefit of the doubt for `replicaLagTimeMs` kept that dead broker in the ISR for 10 s,
+ * telling an operator, or a benchmark, that another broker could safely be lost.)
  *
  * Pure: time comes in with each sample (monotonic milliseconds).
  */
 import type { FollowerProgress } from '../raft/types.js';
 import type { BrokerId } from '../util/brand.js';
 
-/** How long a new leader counts a member it has not heard from in its term as in sync. */
-export const UNCONFIRMED_GRACE_MS = 1_000;
-
 export class IsrTracker {
   private lastCaughtUpMs = new Map<BrokerId, number>();
   private previousSample: { readonly atMs: number; readonly lastOffset: number } | null = null;
   private term = -1;
-  private termStartMs = 0;
-  /** Members that acknowledged an append in this term. */
+  /** Members that acknowledged an append in this term: only they can be in sync. */
   private confirmed = new Set<BrokerId>();
 
   /**
@@ -43,20 +39,18 @@ export class IsrTracker {
   ): boolean {
     if (term !== this.term) {
       this.term = term;
-      this.termStartMs = nowMs;
-      this.confirmed = new Set();
+      this.confirmed = new Set(
+        progress
+          .filter((follower) => follower.state === 'replicate')
+          .map((follower) => follower.id),
+      );
       this.lastCaughtUpMs = new Map(progress.map((follower) => [follower.id, nowMs]));
       this.previousSample = { atMs: nowMs, lastOffset: leaderLastOffset };
       return true;
     }
     const previous = this.previousSample;
-    const graceOver = nowMs - this.termStartMs > UNCONFIRMED_GRACE_MS;
     for (const follower of progress) {
       if (follower.state === 'replicate') this.confirmed.add(follower.id);
-      else if (graceOver && !this.confirmed.has(follower.id)) {
-        this.lastCaughtUpMs.set(follower.id, Number.NEGATIVE_INFINITY);
-        continue;
-      }
       const known = this.lastCaughtUpMs.get(follower.id);
       // A member added during this term starts out of sync: it has never been seen caught up.
       let caughtUpMs = known ?? Number.NEGATIVE_INFINITY;
@@ -82,6 +76,7 @@ export class IsrTracker {
   ): BrokerId[] {
     return members.filter((id) => {
       if (id === leader) return true;
+      if (!this.confirmed.has(id)) return false;
       const caughtUpMs = this.lastCaughtUpMs.get(id);
       return caughtUpMs !== undefined && nowMs - caughtUpMs <= replicaLagTimeMs;
     });
@@ -90,6 +85,7 @@ export class IsrTracker {
   /** Forgets everything (this broker stopped leading). */
   reset(): void {
     this.lastCaughtUpMs = new Map();
+    this.confirmed = new Set();
     this.previousSample = null;
     this.term = -1;
   }

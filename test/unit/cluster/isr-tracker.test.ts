@@ -4,7 +4,7 @@
  * it was last caught up, and comes back as soon as it catches up again.
  */
 import { describe, expect, it } from 'vitest';
-import { IsrTracker, UNCONFIRMED_GRACE_MS } from '../../../src/cluster/isr-tracker.js';
+import { IsrTracker } from '../../../src/cluster/isr-tracker.js';
 import type { FollowerProgress } from '../../../src/raft/types.js';
 import { asBrokerId, asOffset } from '../../../src/util/brand.js';
 
@@ -24,30 +24,28 @@ function progress(matches: Record<number, number>): FollowerProgress[] {
 }
 
 describe('IsrTracker', () => {
-  it('a new leader drops a member that never answers in its term after the grace, not the lag time', () => {
+  it('a new leader counts a member in sync once it answered in the new term, from the term start', () => {
     const isr = new IsrTracker();
     const probing = (matches: Record<number, number>, unconfirmed: number): FollowerProgress[] =>
       progress(matches).map((follower) =>
         follower.id === unconfirmed ? { ...follower, state: 'probe' as const } : follower,
       );
-    // Term 7 begins: both followers get the benefit of the doubt.
+    // Term 7 begins: nobody has answered yet.
     isr.sample(
       7,
       0,
       50,
       probing({ 2: -1, 3: -1 }, 3).map((f) => ({ ...f, state: 'probe' })),
     );
-    expect(isr.inSync(leader, members, 0, LAG_MS)).toEqual([1, 2, 3]);
-    // 2 answers; 3 (it died with the old leader) never does.
-    for (let nowMs = 50; nowMs <= UNCONFIRMED_GRACE_MS; nowMs += 50) {
-      isr.sample(7, nowMs, 50, probing({ 2: 50, 3: -1 }, 3));
-    }
-    expect(isr.inSync(leader, members, UNCONFIRMED_GRACE_MS, LAG_MS)).toEqual([1, 2, 3]);
-    isr.sample(7, UNCONFIRMED_GRACE_MS + 50, 50, probing({ 2: 50, 3: -1 }, 3));
-    expect(isr.inSync(leader, members, UNCONFIRMED_GRACE_MS + 50, LAG_MS)).toEqual([1, 2]);
-    // Back and caught up: in again.
-    isr.sample(7, 3_000, 50, progress({ 2: 50, 3: 50 }));
-    expect(isr.inSync(leader, members, 3_000, LAG_MS)).toEqual([1, 2, 3]);
+    expect(isr.inSync(leader, members, 0, LAG_MS)).toEqual([1]);
+    // 2 answers at once; 3 (it died with the old leader) never does.
+    isr.sample(7, 20, 50, probing({ 2: 50, 3: -1 }, 3));
+    expect(isr.inSync(leader, members, 20, LAG_MS)).toEqual([1, 2]);
+    isr.sample(7, 5_000, 50, probing({ 2: 50, 3: -1 }, 3));
+    expect(isr.inSync(leader, members, 5_000, LAG_MS)).toEqual([1, 2]);
+    // Back and caught up: in at once.
+    isr.sample(7, 6_000, 50, progress({ 2: 50, 3: 50 }));
+    expect(isr.inSync(leader, members, 6_000, LAG_MS)).toEqual([1, 2, 3]);
   });
 
   it('keeps a follower that trails by what is in flight, drops one that stopped', () => {
@@ -66,7 +64,7 @@ describe('IsrTracker', () => {
     expect(isr.inSync(leader, members, 20_050, LAG_MS)).toEqual([1, 2, 3]);
   });
 
-  it('gives every member the benefit of the doubt in a new term, and none to a new member', () => {
+  it('counts an answering member caught up from the start of a new term, a new member not', () => {
     const isr = new IsrTracker();
     isr.sample(1, 0, 10, progress({ 2: 10, 3: 10 }));
     isr.sample(2, 1_000, 50, progress({ 2: -1, 3: -1 }));
