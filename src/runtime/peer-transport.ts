@@ -57,7 +57,7 @@ export const defaultPeerTransportLimits: PeerTransportLimits = {
   queueBytesMax: 64 * MiB,
   frameBytesMax: 4 * MiB,
   reconnectBackoffInitialMs: 50,
-  reconnectBackoffMaxMs: 1_000,
+  reconnectBackoffMaxMs: 250,
   refusedBackoffMs: 5_000,
   flowControlWindowBytes: 4 * MiB,
 };
@@ -297,7 +297,7 @@ export class PeerTransport {
       'grpc.keepalive_timeout_ms': 5_000,
       // grpc-js waits up to 120 s between reconnect attempts by default: a restarted peer
       // would stay unreachable that long.
-      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.initial_reconnect_backoff_ms': 50,
       'grpc.max_reconnect_backoff_ms': this.limits.reconnectBackoffMaxMs,
       'grpc-node.flow_control_window': this.limits.flowControlWindowBytes,
     });
