@@ -9,7 +9,10 @@
  * controller replica knows of, else the `--peers` voters in turn. A NOT_LEADER answer naming
  * another leader is followed at once (at most `REDIRECTS_MAX` hops per attempt). After a failed
  * attempt the next one waits `brokerHeartbeatMs`, doubling with each further failure up to
- * `heartbeatBackoffMaxMs`, and moves to the next voter.
+ * `heartbeatBackoffMaxMs`, and moves to the next voter; but as soon as this broker's controller
+ * replica learns of a leader other than the one that failed (checked every tick), the next
+ * attempt goes there at once: a new controller leader waits only a few heartbeat intervals to
+ * hear every broker before it places replicas.
  *
  * One heartbeat in flight at a time: a tick that finds one still running is skipped.
  *
@@ -64,6 +67,8 @@ export class HeartbeatAgent {
   private failures = 0;
   private nextAttemptMs = 0;
   private knownLeader: BrokerId | null = null;
+  /** The target of the last failed attempt (undefined after a success). */
+  private failedTarget: BrokerId | null | undefined = undefined;
   private rotation = 0;
   private nudged = false;
   /** Heartbeats answered (diagnostics and tests). */
@@ -75,9 +80,14 @@ export class HeartbeatAgent {
 
   start(): void {
     if (this.cancel !== null) return;
-    this.cancel = this.options.scheduler.every(this.options.timing.brokerHeartbeatMs, () =>
+    const every = this.options.scheduler.every(this.options.timing.brokerHeartbeatMs, () =>
       this.tick(),
     );
+    const early = this.options.scheduler.every(this.options.timing.tickMs, () => this.retryEarly());
+    this.cancel = () => {
+      every();
+      early();
+    };
     this.tick();
   }
 
@@ -103,6 +113,17 @@ export class HeartbeatAgent {
   /** The controller leader named by the last answer (null after a failure). */
   get controllerLeader(): BrokerId | null {
     return this.knownLeader;
+  }
+
+  /** Backing off from a leader that failed, while the controller replica names another one. */
+  private retryEarly(): void {
+    if (this.failedTarget === undefined || this.inFlight) return;
+    if (this.options.clock.monotonicMs() >= this.nextAttemptMs) return;
+    const { controller } = this.options;
+    const leader = controller.isLeader() ? this.options.brokerId : controller.leaderId();
+    if (leader === null || leader === this.failedTarget) return;
+    this.nextAttemptMs = 0;
+    this.tick();
   }
 
   /** One scheduled attempt (skipped while one runs or while backing off). */
@@ -176,6 +197,7 @@ export class HeartbeatAgent {
       this.options.logger.info({ leader: reply.controllerId }, 'controller reachable again');
     }
     this.knownLeader = reply.controllerId;
+    this.failedTarget = undefined;
     this.failures = 0;
     this.nextAttemptMs = 0;
     this.answered += 1;
@@ -183,6 +205,7 @@ export class HeartbeatAgent {
 
   private failed(error: unknown, target: BrokerId | null): void {
     this.failures += 1;
+    this.failedTarget = target;
     this.knownLeader = null;
     this.rotation += 1;
     const { timing } = this.options;

@@ -176,6 +176,29 @@ describe('HeartbeatAgent', () => {
     expect(s.agent.answered).toBeGreaterThan(0);
   });
 
+  it('goes to a new controller leader at once when its replica learns of it, backoff or not', async () => {
+    const s = setup();
+    s.remoteLeader('p1:9000', 1);
+    s.controller.leader = b(1);
+    s.agent.start();
+    await s.advance(brokerHeartbeatMs);
+    const answered = s.agent.answered;
+    expect(answered).toBeGreaterThan(0);
+    // Broker 1 dies: the next attempt fails and the agent backs off (500 ms, then 1 s...).
+    s.rpc.heartbeatHandlers.set('p1:9000', () =>
+      Promise.reject(new BrookError('BROKER_UNAVAILABLE', 'connection refused')),
+    );
+    await s.advance(brokerHeartbeatMs + 50);
+    const failedAt = s.rpc.heartbeats.length;
+    // Broker 2 wins the controller election; this broker's controller replica hears of it.
+    s.remoteLeader('p2:9000', 2);
+    s.controller.leader = b(2);
+    await s.advance(100);
+    expect(s.rpc.heartbeats.slice(failedAt).map((call) => call.address)).toEqual(['p2:9000']);
+    expect(s.agent.answered).toBe(answered + 1);
+    expect(s.agent.controllerLeader).toBe(2);
+  });
+
   it('never has two heartbeats in flight', async () => {
     const s = setup();
     let calls = 0;
