@@ -152,6 +152,23 @@ export class BenchCluster {
     return performance.now() - startedMs;
   }
 
+  /**
+   * Waits until every partition of `name` is led by its preferred replica (replicas[0]); the
+   * time waited, or null after `timeoutMs`.
+   */
+  async waitForPreferredLeaders(name: string, timeoutMs: number): Promise<number | null> {
+    const startedMs = performance.now();
+    for (;;) {
+      const described = await this.cluster.describeTopic(name).catch(() => undefined);
+      const balanced = described?.partitions.every(
+        (partition) => partition.leader === partition.replicas[0],
+      );
+      if (balanced === true) return performance.now() - startedMs;
+      if (performance.now() - startedMs > timeoutMs) return null;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
   cpuSnapshot(): CpuSnapshot {
     return new Map(
       this.ids.map((id) => {

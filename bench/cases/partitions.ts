@@ -54,12 +54,23 @@ export async function runPartitions(options: BenchOptions): Promise<PartitionsRe
   };
 }
 
+/** Longest wait for the leaders to be on their preferred replicas before the idle window. */
+const BALANCE_TIMEOUT_MS = 120_000;
+
 async function measureCount(options: BenchOptions, count: number): Promise<CountOutcome> {
   return BenchCluster.with(options.brokers, async (cluster) => {
     const brook = cluster.client();
     log(`creating ${TOPIC} with ${count} partitions...`);
     const createMs = await cluster.createTopic(brook, TOPIC, count, options.replicationFactor);
     log(`every partition led and fully in sync after ${createMs.toFixed(0)} ms`);
+    // Idle means settled: the controller moves leaders back to their preferred replicas after a
+    // mass creation (elections race while replicas open), and that is not idle work.
+    const balancedMs = await cluster.waitForPreferredLeaders(TOPIC, BALANCE_TIMEOUT_MS);
+    log(
+      balancedMs === null
+        ? `leaders not all on their preferred replicas after ${BALANCE_TIMEOUT_MS} ms; measuring anyway`
+        : `leaders on their preferred replicas after ${balancedMs.toFixed(0)} ms more`,
+    );
 
     const idleBefore = cluster.cpuSnapshot();
     const idleStartedMs = performance.now();

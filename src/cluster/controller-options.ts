@@ -49,7 +49,7 @@ export const defaultControllerLimits: ControllerLimits = {
   rpcTimeoutMs: 2_000,
   heartbeatPartitionsMax: 100_000,
   heartbeatBackoffMaxMs: 5_000,
-  leaderMovesPerRoundMax: 32,
+  leaderMovesPerRoundMax: 256,
   snapshotEntriesMin: 10_000,
 };
 

@@ -23,7 +23,7 @@ export interface LeaderMove {
 }
 
 /** Leadership transfers asked for in one balancing round. */
-export const LEADER_MOVES_PER_ROUND_MAX = 32;
+export const LEADER_MOVES_PER_ROUND_MAX = 256;
 
 export function preferredLeaderMoves(
   topics: readonly TopicAssignment[],
