@@ -1,7 +1,8 @@
 /**
- * What the cases share: the topic name, the warm-up limits, and the fields of every result that
- * come from the options and the cluster.
+ * What the cases share: the topic name, the warm-up limits, the load producer, and the fields of
+ * every result that come from the options and the cluster.
  */
+import type { Brook, Producer } from '../../src/client/index.js';
 import type { BenchCluster } from '../bench-cluster.js';
 import type { LatencySummary } from '../latency-histogram.js';
 import type { BenchOptions, RunLimits } from '../options.js';
@@ -91,4 +92,16 @@ export function cpuMicrosPerRecord(
   if (records === 0 || cpuSeconds.some((seconds) => seconds === null)) return null;
   const total = cpuSeconds.reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0);
   return round((total * 1e6) / records, 2);
+}
+
+/**
+ * The producer of the throughput cases: batches linger 2 ms, and `--in-flight` produce
+ * requests may be outstanding per partition.
+ */
+export function loadProducer(brook: Brook, options: BenchOptions): Producer {
+  return brook.producer({
+    compression: options.compression,
+    lingerMs: 2,
+    maxInFlightPerPartition: options.inFlight,
+  });
 }

@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, type BenchOptions } from '../options.js';
 import { fixedChunkSource, produceLoad } from '../produce-load.js';
 import { Progress } from '../progress.js';
 import { rates, type ConsumeResult } from '../report.js';
-import { commonFields, cpuMicrosPerRecord, partitionsOf, TOPIC } from './common.js';
+import { commonFields, cpuMicrosPerRecord, loadProducer, partitionsOf, TOPIC } from './common.js';
 
 /** How much the consumer buffers ahead of the loop: enough for several full fetches. */
 const PREFETCH_BYTES = 64 * 1024 * 1024;
@@ -29,11 +29,7 @@ export async function runConsume(options: BenchOptions): Promise<ConsumeResult> 
   return BenchCluster.with(options.brokers, async (cluster) => {
     const brook = cluster.client();
     await cluster.createTopic(brook, TOPIC, options.partitions, options.replicationFactor);
-    const producer = brook.producer({
-      compression: options.compression,
-      lingerMs: 2,
-      maxInFlightPerPartition: options.inFlight,
-    });
+    const producer = loadProducer(brook, options);
     const fillProgress = new Progress('fill (not measured)', fillRecords);
     const fill = await produceLoad(
       producer,

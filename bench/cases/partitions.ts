@@ -26,7 +26,7 @@ import {
   type PartitionRow,
   type PartitionsResult,
 } from '../report.js';
-import { cpuPercent, TOPIC } from './common.js';
+import { cpuPercent, loadProducer, TOPIC } from './common.js';
 
 /** Longest warm-up before a count's produce phase. */
 const WARMUP_SECONDS_MAX = 2;
@@ -79,11 +79,7 @@ async function measureCount(options: BenchOptions, count: number): Promise<Count
     const idleCpu = cpuPercent(cluster.cpuSecondsSince(idleBefore), idleSeconds);
     const idleRss = cluster.residentMb();
 
-    const producer = brook.producer({
-      compression: options.compression,
-      lingerMs: 2,
-      maxInFlightPerPartition: options.inFlight,
-    });
+    const producer = loadProducer(brook, options);
     const source = roundRobinChunkSource(TOPIC, options.recordBytes, count);
     // One window of calls: it reaches every partition's leader, which is what needs warming.
     const warmup = { records: options.chunk * options.window, seconds: WARMUP_SECONDS_MAX };

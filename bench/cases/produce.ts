@@ -12,7 +12,7 @@ import type { BenchOptions } from '../options.js';
 import { fixedChunkSource, produceLoad } from '../produce-load.js';
 import { log, Progress } from '../progress.js';
 import { round, type ProduceResult } from '../report.js';
-import { commonFields, cpuMicrosPerRecord, TOPIC, warmupLimits } from './common.js';
+import { commonFields, cpuMicrosPerRecord, loadProducer, TOPIC, warmupLimits } from './common.js';
 
 export async function runProduce(options: BenchOptions): Promise<ProduceResult> {
   const diskMBps = measureSyncedWriteMBps(runDirectory());
@@ -20,11 +20,7 @@ export async function runProduce(options: BenchOptions): Promise<ProduceResult> 
   return BenchCluster.with(options.brokers, async (cluster) => {
     const brook = cluster.client();
     await cluster.createTopic(brook, TOPIC, options.partitions, options.replicationFactor);
-    const producer = brook.producer({
-      compression: options.compression,
-      lingerMs: 2,
-      maxInFlightPerPartition: options.inFlight,
-    });
+    const producer = loadProducer(brook, options);
     const source = fixedChunkSource(TOPIC, options.recordBytes, options.chunk);
     const warmup = warmupLimits(options.limits);
     const warmupProgress = new Progress('warm-up', warmup.records);
