@@ -283,6 +283,7 @@ export class ReplicaManager implements GroupRouter, PartitionLeadership {
       const heard = this.lastHeardMs.get(peer);
       return heard === undefined || nowMs - heard > silentAfterMs;
     };
+
     for (const [group, hosted] of this.hosted) {
       const replica = hosted.replica;
       const quiesced = replica.isQuiesced();
@@ -592,6 +593,7 @@ export class ReplicaManager implements GroupRouter, PartitionLeadership {
 
   private async retire(hosted: HostedPartition, reason: string): Promise<void> {
     this.hosted.delete(hosted.group);
+    this.quiescedLeads.delete(hosted.group);
     this.options.logger.info(
       { topic: hosted.topic, partition: hosted.partition, reason },
       'removing a partition replica',
