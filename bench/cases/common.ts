@@ -4,8 +4,10 @@
  */
 import type { Brook, Producer } from '../../src/client/index.js';
 import type { BenchCluster } from '../bench-cluster.js';
-import type { LatencySummary } from '../latency-histogram.js';
+import { LatencyRecorder, type LatencySummary } from '../latency-histogram.js';
 import type { BenchOptions, RunLimits } from '../options.js';
+import { produceLoad, type ChunkSource } from '../produce-load.js';
+import { Progress } from '../progress.js';
 import { maxOrNull, rates, round, type CommonResult } from '../report.js';
 
 export const TOPIC = 'bench';
@@ -104,4 +106,28 @@ export function loadProducer(brook: Brook, options: BenchOptions): Producer {
     lingerMs: 2,
     maxInFlightPerPartition: options.inFlight,
   });
+}
+
+/**
+ * The measured phase of a throughput case: `producer` sends from `source` within the run's
+ * limits, with a latency histogram, a progress line labelled `label`, and the brokers' CPU.
+ */
+export async function measureProduce(
+  cluster: BenchCluster,
+  producer: Producer,
+  source: ChunkSource,
+  options: BenchOptions,
+  label: string,
+  latencyOf: string,
+): Promise<MeasuredPhase> {
+  const latency = new LatencyRecorder();
+  const progress = new Progress(label, options.limits.records);
+  const cpuBefore = cluster.cpuSnapshot();
+  const outcome = await produceLoad(producer, source, options, options.limits, {
+    latency,
+    progress,
+  });
+  const cpuSeconds = cluster.cpuSecondsSince(cpuBefore);
+  progress.end();
+  return { ...outcome, latency: latency.summary(), latencyOf, cpuSeconds };
 }

@@ -14,19 +14,16 @@
  * The result's top-level figures are those of the largest count; `rows` holds every count.
  */
 import { BenchCluster } from '../bench-cluster.js';
-import { LatencyRecorder } from '../latency-histogram.js';
 import type { BenchOptions } from '../options.js';
 import { produceLoad, roundRobinChunkSource } from '../produce-load.js';
 import { log, Progress, waitWithProgress } from '../progress.js';
 import {
   maxOrNull,
-  rates,
-  round,
   type CommonResult,
   type PartitionRow,
   type PartitionsResult,
 } from '../report.js';
-import { cpuPercent, loadProducer, TOPIC } from './common.js';
+import { commonFields, cpuPercent, loadProducer, measureProduce, TOPIC } from './common.js';
 
 /** Longest warm-up before a count's produce phase. */
 const WARMUP_SECONDS_MAX = 2;
@@ -88,15 +85,14 @@ async function measureCount(options: BenchOptions, count: number): Promise<Count
     warmupProgress.end();
     const before = await brook.admin().listOffsets(TOPIC, 'latest');
 
-    const latency = new LatencyRecorder();
-    const progress = new Progress(`produce over ${count} partitions`, options.limits.records);
-    const cpuBefore = cluster.cpuSnapshot();
-    const outcome = await produceLoad(producer, source, options, options.limits, {
-      latency,
-      progress,
-    });
-    const cpuSeconds = cluster.cpuSecondsSince(cpuBefore);
-    progress.end();
+    const phase = await measureProduce(
+      cluster,
+      producer,
+      source,
+      options,
+      `produce over ${count} partitions`,
+      'sendMany call -> every record acknowledged',
+    );
     await producer.close();
     // High watermarks from each partition's leader (a description may carry older reports).
     const after = await brook.admin().listOffsets(TOPIC, 'latest');
@@ -105,25 +101,7 @@ async function measureCount(options: BenchOptions, count: number): Promise<Count
       (entry) => entry.offset > (earlier.get(entry.partition) ?? 0),
     ).length;
 
-    const summary = latency.summary();
-    const rss = cluster.peakRssMb();
-    const common: CountOutcome['common'] = {
-      case: 'partitions',
-      brokers: options.brokers,
-      replication_factor: options.replicationFactor,
-      partitions: count,
-      record_bytes: options.recordBytes,
-      records: outcome.records,
-      seconds: round(outcome.seconds, 3),
-      ...rates(outcome.records, options.recordBytes, outcome.seconds),
-      p50_ms: summary?.p50_ms ?? null,
-      p99_ms: summary?.p99_ms ?? null,
-      p999_ms: summary?.p999_ms ?? null,
-      latency_of: summary === undefined ? null : 'sendMany call -> every record acknowledged',
-      rss_mb_max: maxOrNull(rss),
-      rss_mb: rss,
-      broker_cpu_pct: cpuPercent(cpuSeconds, outcome.seconds),
-    };
+    const common = commonFields('partitions', { ...options, partitions: count }, cluster, phase);
     const row: PartitionRow = {
       partitions: count,
       create_ms: Math.round(createMs),

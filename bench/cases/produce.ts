@@ -7,12 +7,18 @@
  */
 import { BenchCluster, runDirectory } from '../bench-cluster.js';
 import { measureSyncedWriteMBps } from '../disk-baseline.js';
-import { LatencyRecorder } from '../latency-histogram.js';
 import type { BenchOptions } from '../options.js';
 import { fixedChunkSource, produceLoad } from '../produce-load.js';
 import { log, Progress } from '../progress.js';
 import { round, type ProduceResult } from '../report.js';
-import { commonFields, cpuMicrosPerRecord, loadProducer, TOPIC, warmupLimits } from './common.js';
+import {
+  commonFields,
+  cpuMicrosPerRecord,
+  loadProducer,
+  measureProduce,
+  TOPIC,
+  warmupLimits,
+} from './common.js';
 
 export async function runProduce(options: BenchOptions): Promise<ProduceResult> {
   const diskMBps = measureSyncedWriteMBps(runDirectory());
@@ -29,23 +35,16 @@ export async function runProduce(options: BenchOptions): Promise<ProduceResult> 
     });
     warmupProgress.end();
 
-    const latency = new LatencyRecorder();
-    const progress = new Progress('produce', options.limits.records);
-    const cpuBefore = cluster.cpuSnapshot();
-    const outcome = await produceLoad(producer, source, options, options.limits, {
-      latency,
-      progress,
-    });
-    const cpuSeconds = cluster.cpuSecondsSince(cpuBefore);
-    progress.end();
+    const phase = await measureProduce(
+      cluster,
+      producer,
+      source,
+      options,
+      'produce',
+      'sendMany call -> every record acknowledged (acks=all)',
+    );
     await producer.close();
-
-    const common = commonFields('produce', options, cluster, {
-      ...outcome,
-      latency: latency.summary(),
-      latencyOf: 'sendMany call -> every record acknowledged (acks=all)',
-      cpuSeconds,
-    });
+    const common = commonFields('produce', options, cluster, phase);
     return {
       ...common,
       chunk: options.chunk,
@@ -53,7 +52,7 @@ export async function runProduce(options: BenchOptions): Promise<ProduceResult> 
       in_flight: options.inFlight,
       compression: options.compression,
       warmup_records: warmed.records,
-      broker_cpu_us_per_record: cpuMicrosPerRecord(cpuSeconds, outcome.records),
+      broker_cpu_us_per_record: cpuMicrosPerRecord(phase.cpuSeconds, phase.records),
       disk_synced_MB_per_s: round(diskMBps, 1),
       ratio_to_disk: common.MB_per_s === null ? null : round(common.MB_per_s / diskMBps, 3),
     };
