@@ -17,7 +17,7 @@ import type { GroupId } from './types.js';
 export interface PeerSender {
   send(to: BrokerId, item: PeerItem): void;
   /**
-   * The liveness signal (every heartbeat interval, to every peer sharing a group): this broker
+   * The liveness signal (every heartbeat interval, to every other live broker): this broker
    * is alive and leads `quiesced`, idle groups whose heartbeats stopped. Optional: without it,
    * no group quiesces (the replica manager then never enables quiescence).
    */

@@ -266,8 +266,8 @@ export class ReplicaManager implements GroupRouter, PartitionLeadership {
   }
 
   /**
-   * Once per heartbeat interval: tells every peer sharing a group with this broker that it is
-   * alive and which of their groups it leads quiesced; wakes a quiesced group of ours when one
+   * Once per heartbeat interval: tells every other live broker that this one is alive and which
+   * of their groups it leads quiesced; wakes a quiesced group of ours when one
    * of its members has been silent for an election timeout (its heartbeats then find out
    * whether the member is gone, and the ISR and check-quorum follow as usual).
    */
@@ -277,8 +277,11 @@ export class ReplicaManager implements GroupRouter, PartitionLeadership {
     const { timing } = this.options;
     const silentAfterMs = timing.electionTicks * timing.tickMs;
     const nowMs = this.options.clock.monotonicMs();
-    const lists = new Map<BrokerId, QuiescedLeadership[]>();
     const self = this.options.brokerId;
+    const lists = new Map<BrokerId, QuiescedLeadership[]>();
+    for (const broker of this.options.metadata.brokers()) {
+      if (broker.id !== self && !broker.fenced) lists.set(broker.id, []);
+    }
     const isSilent = (peer: BrokerId): boolean => {
       const heard = this.lastHeardMs.get(peer);
       return heard === undefined || nowMs - heard > silentAfterMs;
@@ -300,25 +303,18 @@ export class ReplicaManager implements GroupRouter, PartitionLeadership {
         };
         this.quiescedLeads.set(group, led);
       }
-      const peers = led?.peers ?? this.membersOf(hosted);
-      for (const peer of peers) {
+      if (led?.leader !== true) continue;
+      for (const peer of led.peers) {
         let list = lists.get(peer);
         if (list === undefined) lists.set(peer, (list = []));
-        if (led?.leader === true) list.push({ group, term: led.term });
+        list.push({ group, term: led.term });
       }
-      if (led?.leader === true && led.peers.some(isSilent)) {
+      if (led.peers.some(isSilent)) {
         this.quiescedLeads.delete(group);
         replica.unquiesce();
       }
     }
     for (const [peer, list] of lists) send(peer, list);
-  }
-
-  /** The other members of a hosted group (from the assignment: cheap, and enough here). */
-  private membersOf(hosted: HostedPartition): readonly BrokerId[] {
-    const topic = this.options.metadata.topicById(hosted.topicId);
-    const replicas = topic?.partitions[hosted.partition]?.replicas ?? [];
-    return replicas.filter((member) => member !== this.options.brokerId);
   }
 
   deliver(group: GroupId, message: Message, payload: Uint8Array | null): void {
