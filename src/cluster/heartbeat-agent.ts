@@ -12,7 +12,11 @@
  * `heartbeatBackoffMaxMs`, and moves to the next voter; but as soon as this broker's controller
  * replica learns of a leader other than the one that failed (checked every tick), the next
  * attempt goes there at once: a new controller leader waits only a few heartbeat intervals to
- * hear every broker before it places replicas.
+ * hear every broker before it places replicas. A voter that answers NOT_LEADER without naming
+ * another leader is alive while a leader is being elected (or has just been elected and is not
+ * ready yet): such answers back off from one tick, doubling, so the new leader hears this
+ * broker's partitions within a tick or two of becoming ready rather than a second later (its
+ * table, seeded from its own cache, is stale until then).
  *
  * One heartbeat in flight at a time: a tick that finds one still running is skipped.
  *
@@ -65,6 +69,8 @@ export class HeartbeatAgent {
   private cancel: (() => void) | null = null;
   private inFlight = false;
   private failures = 0;
+  /** Consecutive NOT_LEADER answers that named no other leader (an election under way). */
+  private electing = 0;
   private nextAttemptMs = 0;
   private knownLeader: BrokerId | null = null;
   /** The target of the last failed attempt (undefined after a success). */
@@ -115,10 +121,17 @@ export class HeartbeatAgent {
     return this.knownLeader;
   }
 
-  /** Backing off from a leader that failed, while the controller replica names another one. */
+  /**
+   * After a failure, checked every tick: retries once the backoff is over (it may be shorter
+   * than the heartbeat interval), or at once when the controller replica names a leader other
+   * than the one that failed.
+   */
   private retryEarly(): void {
     if (this.failedTarget === undefined || this.inFlight) return;
-    if (this.options.clock.monotonicMs() >= this.nextAttemptMs) return;
+    if (this.options.clock.monotonicMs() >= this.nextAttemptMs) {
+      this.tick();
+      return;
+    }
     const { controller } = this.options;
     const leader = controller.isLeader() ? this.options.brokerId : controller.leaderId();
     if (leader === null || leader === this.failedTarget) return;
@@ -199,6 +212,7 @@ export class HeartbeatAgent {
     this.knownLeader = reply.controllerId;
     this.failedTarget = undefined;
     this.failures = 0;
+    this.electing = 0;
     this.nextAttemptMs = 0;
     this.answered += 1;
   }
@@ -208,9 +222,13 @@ export class HeartbeatAgent {
     this.failedTarget = target;
     this.knownLeader = null;
     this.rotation += 1;
+    const electing = error instanceof BrookError && error.code === 'NOT_LEADER';
+    this.electing = electing ? this.electing + 1 : 0;
     const { timing } = this.options;
+    const base = electing ? timing.tickMs : timing.brokerHeartbeatMs;
+    const doublings = (electing ? this.electing : this.failures) - 1;
     const backoffMs = Math.min(
-      timing.brokerHeartbeatMs * 2 ** Math.min(this.failures - 1, 20),
+      base * 2 ** Math.min(doublings, 20),
       this.limits.heartbeatBackoffMaxMs,
     );
     this.nextAttemptMs = this.options.clock.monotonicMs() + backoffMs;

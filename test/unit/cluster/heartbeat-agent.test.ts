@@ -199,6 +199,31 @@ describe('HeartbeatAgent', () => {
     expect(s.agent.controllerLeader).toBe(2);
   });
 
+  it('retries within a tick or two while a voter says no leader is ready yet', async () => {
+    const s = setup();
+    s.controller.leader = b(1);
+    s.notLeader('p1:9000', null); // elected, not ready yet: no other leader to name
+    s.agent.start();
+    await flush();
+    expect(s.rpc.heartbeats).toHaveLength(1);
+    // Broker 1 becomes ready: the next attempt comes a tick later, not a heartbeat interval.
+    s.remoteLeader('p1:9000', 1);
+    await s.advance(100);
+    expect(s.agent.answered).toBe(1);
+    expect(s.rpc.heartbeats.map((call) => call.address)).toEqual(['p1:9000', 'p1:9000']);
+  });
+
+  it('backs off exponentially from one tick while no leader is ready for long', async () => {
+    const s = setup();
+    s.controller.leader = b(1);
+    s.notLeader('p1:9000', null);
+    s.agent.start();
+    await s.advance(10_000);
+    // 50, 100, 200 ... 3.2 s, then the 5 s cap: about ten attempts, not one per tick (200).
+    expect(s.rpc.heartbeats.length).toBeGreaterThanOrEqual(7);
+    expect(s.rpc.heartbeats.length).toBeLessThanOrEqual(11);
+  });
+
   it('never has two heartbeats in flight', async () => {
     const s = setup();
     let calls = 0;
