@@ -119,14 +119,23 @@ describe('a follower with damaged files', () => {
     expect(output).toContain('the Raft state file is damaged');
     expect(output).toContain('abstaining from elections');
 
-    // Back in the ISR, and then identical to the leader below the high watermark.
+    // Back in the ISR, and then identical to the leader below the high watermark. A describe
+    // answered from the leader table can lag the leaders (just after a controller failover, the
+    // new controller's table is its own stale copy until the leaders report), so the high
+    // watermarks must also be what the leaders themselves answer.
     const settled = await waitFor('high watermarks to settle', async () => {
       const first = await cluster.waitForFullIsr(TOPIC, 30_000);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const second = await cluster.describeTopic(TOPIC);
+      const latest = await brook.admin().listOffsets(TOPIC, 'latest');
       const marks = (description: typeof first): string =>
         JSON.stringify(description.partitions.map((partition) => partition.highWatermark));
-      return marks(first) === marks(second) ? second : undefined;
+      const fromLeaders = JSON.stringify(
+        second.partitions.map(
+          (partition) => latest.find((end) => end.partition === partition.partition)?.offset,
+        ),
+      );
+      return marks(first) === marks(second) && marks(second) === fromLeaders ? second : undefined;
     });
     await cluster.stopCleanly();
     for (const partition of settled.partitions) {

@@ -62,10 +62,15 @@ export async function startBroker(options: StartOptions = {}): Promise<BrokerPro
   const dataDir = options.dataDir ?? temporaryDirectory();
   const listen = options.listen ?? '127.0.0.1:0';
   const args = [CLI_PATH, 'broker', 'start', '--data', dataDir, '--listen', listen];
-  // BROOK_BROKER_NODE_ARGS: extra Node flags for every broker, e.g. `--cpu-prof` to profile.
+  // BROOK_BROKER_NODE_ARGS: extra Node flags for every broker, e.g. `--cpu-prof` to profile;
+  // BROOK_BROKER_LOG_LEVEL: their log level (info by default), e.g. `debug` to chase a flake.
   const nodeArgs = (process.env['BROOK_BROKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...args, ...(options.extraArgs ?? [])], {
-    env: { ...process.env, BROOK_LOG_LEVEL: 'info', ...options.env },
+    env: {
+      ...process.env,
+      BROOK_LOG_LEVEL: process.env['BROOK_BROKER_LOG_LEVEL'] ?? 'info',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
