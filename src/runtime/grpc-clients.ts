@@ -16,10 +16,21 @@ export const CLIENTS_MAX = 256;
 /** Large enough for a full leader table or a forwarded admin answer. */
 const MESSAGE_BYTES_MAX = 64 * MiB;
 
+/**
+ * Reconnect backoff of a peer channel. grpc-js's default (1 s, growing 1.6× up to 120 s) fails
+ * every call at once while it waits, so a broker that restarted within a second or two stayed
+ * unreachable from its peers' channels for seconds more: heartbeats missed a new controller
+ * leader's placement grace. Peers are few and near: retry fast.
+ */
+const RECONNECT_BACKOFF_INITIAL_MS = 50;
+const RECONNECT_BACKOFF_MAX_MS = 500;
+
 export const CHANNEL_OPTIONS: grpc.ClientOptions = {
   'grpc.max_receive_message_length': MESSAGE_BYTES_MAX,
   'grpc.max_send_message_length': MESSAGE_BYTES_MAX,
   'grpc.keepalive_time_ms': 30_000,
+  'grpc.initial_reconnect_backoff_ms': RECONNECT_BACKOFF_INITIAL_MS,
+  'grpc.max_reconnect_backoff_ms': RECONNECT_BACKOFF_MAX_MS,
 };
 
 export class ClientPool<Client extends grpc.Client> {
