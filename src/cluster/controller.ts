@@ -204,7 +204,11 @@ export class Controller implements ClusterAdmin {
   // ---- ClusterAdmin ----
 
   createTopic(request: NewTopic): Promise<TopicAssignment> {
-    return this.write('createTopic', { places: true }, () => {
+    const factor =
+      request.replicationFactor === 0
+        ? this.adminContext.defaults.replicationFactor
+        : request.replicationFactor;
+    return this.write('createTopic', { placing: factor }, () => {
       const { clock, newId } = this.options;
       const command = createTopicCommand(this.adminContext, request, newId(), clock.nowMs());
       return { command, answer: () => this.appliedTopic(request.name, command.topic.topicId) };
@@ -212,7 +216,7 @@ export class Controller implements ClusterAdmin {
   }
 
   deleteTopic(name: string): Promise<void> {
-    return this.write('deleteTopic', { places: false }, () => {
+    return this.write('deleteTopic', { placing: 0 }, () => {
       const command = deleteTopicCommand(this.adminContext, name);
       return {
         command,
@@ -228,14 +232,15 @@ export class Controller implements ClusterAdmin {
     set: Readonly<Record<string, string>>,
     remove: readonly string[],
   ): Promise<TopicAssignment> {
-    return this.write('alterTopicConfig', { places: false }, () => ({
+    return this.write('alterTopicConfig', { placing: 0 }, () => ({
       command: alterTopicConfigCommand(this.adminContext, name, set, remove),
       answer: () => this.currentTopic(name),
     }));
   }
 
   createPartitions(name: string, count: number): Promise<TopicAssignment> {
-    return this.write('createPartitions', { places: true }, () => ({
+    const factor = this.options.metadata.topic(name)?.replicationFactor ?? 1;
+    return this.write('createPartitions', { placing: factor }, () => ({
       command: createPartitionsCommand(this.adminContext, name, count),
       answer: () => this.currentTopic(name),
     }));
@@ -246,7 +251,7 @@ export class Controller implements ClusterAdmin {
     partition: number,
     replicas: readonly BrokerId[],
   ): Promise<TopicAssignment> {
-    return this.write('reassignPartition', { places: false }, () => ({
+    return this.write('reassignPartition', { placing: 0 }, () => ({
       command: reassignPartitionCommand(this.adminContext, name, partition, replicas),
       answer: () => this.currentTopic(name),
     }));
@@ -283,17 +288,18 @@ export class Controller implements ClusterAdmin {
 
   /**
    * One admin write: in the queue, validate (synchronously, against the applied state), propose
-   * in the session's term, then answer from the applied state. A write that places replicas
-   * first waits (briefly, in a new session) until the leader knows which brokers are live.
+   * in the session's term, then answer from the applied state. A write that places `placing`
+   * replicas per partition first waits (in a new session) until the leader knows which brokers
+   * are live.
    */
   private write<T>(
     what: string,
-    { places }: { readonly places: boolean },
+    { placing }: { readonly placing: number },
     prepare: () => { readonly command: MetadataCommand; readonly answer: () => T },
   ): Promise<T> {
     const session = this.session;
     if (session?.ready !== true) return Promise.reject(this.notLeader());
-    const settled = places ? session.placementSettled() : Promise.resolve();
+    const settled = placing > 0 ? session.placementSettled(placing) : Promise.resolve();
     const result = settled.then(() =>
       this.queue.run(async () => {
         const current = this.readySession();

@@ -33,7 +33,7 @@ import { LeaderTableAggregator } from './leader-table.js';
 import { BrokerLiveness, commandForHeartbeat } from './liveness.js';
 import type { MetadataChange, MetadataCommand } from './types.js';
 
-/** Heartbeat intervals a new leader waits, at most, to hear the brokers before placing. */
+/** Heartbeat intervals a new leader waits to hear every broker before placing (see below). */
 export const PLACEMENT_GRACE_HEARTBEATS = 3;
 
 /** What a session needs from its controller. */
@@ -103,21 +103,51 @@ export class LeaderSession {
   }
 
   /**
-   * Resolves once this leader can tell which brokers are live for placement: it heard every
-   * unfenced broker and every controller voter is registered (on a cluster just formed, the
-   * first topic would otherwise find no broker registered yet), or `PLACEMENT_GRACE_HEARTBEATS`
-   * heartbeat intervals passed since it became ready (brokers look for a new controller leader
-   * at their heartbeat interval), or it ended.
+   * Resolves once this leader can tell where `factor` replicas per partition may go:
+   *
+   * - at once when it heard every unfenced broker and every controller voter is registered (on
+   *   a cluster just formed, the first topic would otherwise find no broker registered yet);
+   * - else, after `PLACEMENT_GRACE_HEARTBEATS` heartbeat intervals since it became ready
+   *   (brokers look for a new controller leader at their heartbeat interval), as soon as at
+   *   least `factor` unfenced brokers have been heard: the silent ones may have died with the
+   *   old leader;
+   * - else once half a broker session has passed since it became ready: placement falls back
+   *   to every unfenced broker, as Kafka's does (a broker that died with the old leader gets
+   *   replicas and the partitions run on the others meanwhile). A busy broker whose heartbeat
+   *   is late (its reconnect, or a loaded machine) thus gets that long to be heard before new
+   *   replicas go to a dead broker rather than to it; half, so that the fallback comes well
+   *   before the silent brokers are fenced (which would refuse a factor they were needed for);
+   * - or when this session ended.
    */
-  placementSettled(): Promise<void> {
+  placementSettled(factor: number): Promise<void> {
     const { options } = this.context;
-    const graceMs = options.timing.brokerHeartbeatMs * PLACEMENT_GRACE_HEARTBEATS;
+    const { timing } = options;
+    const graceMs = timing.brokerHeartbeatMs * PLACEMENT_GRACE_HEARTBEATS;
     const { metadata } = options;
-    const settled = (): boolean =>
-      this.ended ||
-      (this.liveness.heardAll(metadata.brokers()) &&
-        options.peers.every((voter) => metadata.broker(voter.id) !== undefined)) ||
-      options.clock.monotonicMs() - this.readyAtMs >= graceMs;
+    const settled = (): boolean => {
+      if (this.ended) return true;
+      const brokers = metadata.brokers();
+      if (
+        this.liveness.heardAll(brokers) &&
+        options.peers.every((voter) => metadata.broker(voter.id) !== undefined)
+      ) {
+        return true;
+      }
+      const elapsedMs = options.clock.monotonicMs() - this.readyAtMs;
+      if (elapsedMs < graceMs) return false;
+      const unheard = this.liveness.unheard(brokers);
+      if (unheard.length === 0) return true;
+      const live = brokers.filter((broker) => !broker.fenced);
+      const heard = live.filter((broker) => this.placeable(broker.id));
+      // More than the live brokers: refused however long it waits.
+      const waiting = heard.length < factor && factor <= live.length;
+      if (waiting && elapsedMs < timing.brokerSessionTimeoutMs / 2) return false;
+      options.logger.info(
+        { term: this.term, unheard, factor, fallback: heard.length < factor },
+        'placing replicas before every unfenced broker was heard by this controller leader',
+      );
+      return true;
+    };
     if (settled()) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = (): void => {

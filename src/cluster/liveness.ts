@@ -45,7 +45,15 @@ export class BrokerLiveness {
 
   /** True once every registered, unfenced broker has been heard by this leader. */
   heardAll(brokers: readonly BrokerRegistration[]): boolean {
-    return brokers.every((broker) => broker.fenced || this.lastHeardMs.has(broker.id));
+    return this.unheard(brokers).length === 0;
+  }
+
+  /** The registered, unfenced brokers this leader has never heard, by id. */
+  unheard(brokers: readonly BrokerRegistration[]): BrokerId[] {
+    return brokers
+      .filter((broker) => !broker.fenced && !this.lastHeardMs.has(broker.id))
+      .map((broker) => broker.id)
+      .sort((a, b) => a - b);
   }
 
   /** Registered, unfenced brokers silent for longer than the session timeout, by id. */
