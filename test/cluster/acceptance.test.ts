@@ -195,29 +195,32 @@ describe('a three-broker cluster', () => {
   it('creates a topic after a kill -9 of the controller leader', async () => {
     const controller = await cluster.controller();
     await cluster.kill9(controller);
-    const created = await cli(
-      ['topic', 'create', 'after-controller', '--partitions', '3', '--replication-factor', '3'],
-      undefined,
-      60_000,
-    );
-    expect(created.stderr).toBe('');
-    expect(created.code).toBe(0);
-    const successor = await cluster.controller();
-    expect(successor).not.toBe(controller);
-    const described = await cluster.waitForPartitions(
-      'after-controller',
-      'a leader for every partition',
-      (partition) => partition.leader >= 0 && partition.replicas.length === 3,
-    );
-    expect(described.partitions).toHaveLength(3);
-    const producer = cluster.client().producer({ deliveryTimeoutMs: 30_000 });
-    for (const partition of [0, 1, 2]) {
-      const sent = await producer.send({ topic: 'after-controller', value: 'works', partition });
-      expect(sent.offset).toBeGreaterThanOrEqual(0);
+    try {
+      const created = await cli(
+        ['topic', 'create', 'after-controller', '--partitions', '3', '--replication-factor', '3'],
+        undefined,
+        60_000,
+      );
+      expect(created.stderr).toBe('');
+      expect(created.code).toBe(0);
+      const successor = await cluster.controller();
+      expect(successor).not.toBe(controller);
+      const described = await cluster.waitForPartitions(
+        'after-controller',
+        'a leader for every partition',
+        (partition) => partition.leader >= 0 && partition.replicas.length === 3,
+      );
+      expect(described.partitions).toHaveLength(3);
+      const producer = cluster.client().producer({ deliveryTimeoutMs: 30_000 });
+      for (const partition of [0, 1, 2]) {
+        const sent = await producer.send({ topic: 'after-controller', value: 'works', partition });
+        expect(sent.offset).toBeGreaterThanOrEqual(0);
+      }
+    } finally {
+      // Restarted even when the test fails, so that the next tests start with three brokers.
+      await cluster.restart(controller);
+      await cluster.waitUntilFormed();
     }
-
-    await cluster.restart(controller);
-    await cluster.waitUntilFormed();
   });
 
   it('places the replicas of a topic created right after a controller failover on live brokers only', async () => {
