@@ -206,6 +206,11 @@ export class BenchCluster {
     this.clients.clear();
     const timeout = new Promise((resolve) => setTimeout(resolve, CLIENT_CLOSE_TIMEOUT_MS).unref());
     await Promise.race([closing.catch(() => undefined), timeout]);
+    // Profiled brokers (BROOK_BROKER_NODE_ARGS="--cpu-prof ...") write their profile only on a
+    // clean exit: SIGTERM them first.
+    if (/--(cpu|heap)-prof/.test(process.env['BROOK_BROKER_NODE_ARGS'] ?? '')) {
+      await this.cluster.stopCleanly().catch(() => undefined);
+    }
     await this.cluster.stop();
   }
 }
