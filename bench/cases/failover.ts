@@ -3,7 +3,8 @@
  *
  * A producer sends to partition 0 continuously, one record at a time with acks=all, through the
  * client's default retry policy and leader hints. Each trial waits until every replica is in
- * sync, kill -9s the partition's current leader, and measures the time from the kill signal to
+ * sync and the leadership is back on the preferred replica, kill -9s the partition's current
+ * leader (confirmed by that broker), and measures the time from the kill signal to
  * the first acknowledgement received after the process is gone (a record acknowledged by the
  * new leader); then restarts the killed broker and waits until it is back in the ISR. At the end
  * every acknowledged offset must read back exactly once, or the run fails.
@@ -160,7 +161,11 @@ function notePeaks(peaks: (number | null)[], now: readonly (number | null)[]): v
 
 async function runTrial(cluster: BenchCluster, steady: SteadyProducer): Promise<Trial> {
   await cluster.cluster.waitForFullIsr(TOPIC, ISR_TIMEOUT_MS);
-  const leader = await cluster.cluster.leaderOf(TOPIC, 0);
+  // The broker restarted by the trial before is the preferred leader: once it is back in sync,
+  // the controller moves the leadership back to it. Kill only after that move, and the broker
+  // that says itself it leads (another broker's describe may not know of the move yet).
+  await cluster.waitForPreferredLeaders(TOPIC, ISR_TIMEOUT_MS);
+  const leader = await confirmedLeader(cluster);
   // Let the producer settle on the current leader first.
   await steady.firstAckAfter(performance.now());
   const killedAtMs = performance.now();
@@ -168,8 +173,9 @@ async function runTrial(cluster: BenchCluster, steady: SteadyProducer): Promise<
   await cluster.cluster.kill9(leader);
   const goneAtMs = performance.now();
   const ackedAtMs = await steady.firstAckAfter(goneAtMs);
-  const newLeader = await cluster.cluster.leaderOf(TOPIC, 0, leader);
-  const electedMs = electedAfter(cluster, newLeader, killedAtWallMs);
+  const takeover = await takeoverAfter(cluster, leader, killedAtWallMs);
+  const newLeader = takeover?.broker ?? (await cluster.cluster.leaderOf(TOPIC, 0, leader));
+  const electedMs = takeover?.afterMs ?? null;
   const restartedAtMs = performance.now();
   await cluster.cluster.restart(leader);
   await waitFor(
@@ -189,21 +195,53 @@ async function runTrial(cluster: BenchCluster, steady: SteadyProducer): Promise<
   };
 }
 
+/** The leader of partition 0 as named by a describe and confirmed by that broker itself. */
+function confirmedLeader(cluster: BenchCluster): Promise<number> {
+  return waitFor(
+    `a leader of ${TOPIC}-0 that confirms it leads`,
+    async () => {
+      const named = await cluster.cluster.leaderOf(TOPIC, 0);
+      const address = cluster.cluster.brokers.get(named)?.address;
+      if (address === undefined) return undefined;
+      const own = await cluster.cluster.describeTopic(TOPIC, address).catch(() => undefined);
+      return own?.partitions[0]?.leader === named ? named : undefined;
+    },
+    ISR_TIMEOUT_MS,
+  );
+}
+
+/** Longest wait for the new leader's log line to reach this process (the pipe lags). */
+const TAKEOVER_LOG_WAIT_MS = 3_000;
+
 /**
- * When the new leader took over, from its log ("leading the partition", wall-clock ms), as ms
- * after the kill; null when not found.
+ * Which broker took partition 0 over after the kill, and when, from the first "leading the
+ * partition" line (wall-clock ms) any other broker logged after it, as ms after the kill; null
+ * when none arrives within `TAKEOVER_LOG_WAIT_MS`.
  */
-function electedAfter(
+async function takeoverAfter(
   cluster: BenchCluster,
-  leader: number,
+  killed: number,
   killedAtWallMs: number,
-): number | null {
-  for (const line of cluster.cluster.output(leader).split('\n')) {
-    if (!line.includes('"leading the partition"') || !line.includes(`"topic":"${TOPIC}"`)) continue;
-    const time = (JSON.parse(line) as { time?: unknown }).time;
-    if (typeof time === 'number' && time >= killedAtWallMs) return time - killedAtWallMs;
+): Promise<{ broker: number; afterMs: number } | null> {
+  const deadline = performance.now() + TAKEOVER_LOG_WAIT_MS;
+  for (;;) {
+    let first: { broker: number; afterMs: number } | null = null;
+    for (const broker of cluster.cluster.brokers.keys()) {
+      if (broker === killed) continue;
+      for (const line of cluster.cluster.output(broker).split('\n')) {
+        if (!line.includes('"leading the partition"')) continue;
+        const entry = JSON.parse(line) as { time?: unknown; topic?: unknown; partition?: unknown };
+        if (entry.topic !== TOPIC || entry.partition !== 0 || typeof entry.time !== 'number') {
+          continue;
+        }
+        const afterMs = entry.time - killedAtWallMs;
+        if (afterMs >= 0 && (first === null || afterMs < first.afterMs))
+          first = { broker, afterMs };
+      }
+    }
+    if (first !== null || performance.now() > deadline) return first;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return null;
 }
 
 /** Reads partition 0 from the start; throws unless every acknowledged offset is there once. */
