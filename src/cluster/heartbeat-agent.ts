@@ -69,8 +69,10 @@ export class HeartbeatAgent {
   private cancel: (() => void) | null = null;
   private inFlight = false;
   private failures = 0;
-  /** Consecutive NOT_LEADER answers that named no other leader (an election under way). */
+  /** Consecutive NOT_LEADER answers that named no leader (an election under way). */
   private electing = 0;
+  /** Other failures since the last success: the heartbeat-interval backoff doubles with them. */
+  private unanswered = 0;
   private nextAttemptMs = 0;
   private knownLeader: BrokerId | null = null;
   /** The target of the last failed attempt (undefined after a success). */
@@ -213,6 +215,7 @@ export class HeartbeatAgent {
     this.failedTarget = undefined;
     this.failures = 0;
     this.electing = 0;
+    this.unanswered = 0;
     this.nextAttemptMs = 0;
     this.answered += 1;
   }
@@ -222,11 +225,15 @@ export class HeartbeatAgent {
     this.failedTarget = target;
     this.knownLeader = null;
     this.rotation += 1;
-    const electing = error instanceof BrookError && error.code === 'NOT_LEADER';
+    // A live voter that knows no leader (a hint that led nowhere within the redirects is not
+    // an election: it backs off like any other failure).
+    const electing =
+      error instanceof BrookError && error.code === 'NOT_LEADER' && leaderHintOf(error) === null;
     this.electing = electing ? this.electing + 1 : 0;
+    if (!electing) this.unanswered += 1;
     const { timing } = this.options;
     const base = electing ? timing.tickMs : timing.brokerHeartbeatMs;
-    const doublings = (electing ? this.electing : this.failures) - 1;
+    const doublings = (electing ? this.electing : this.unanswered) - 1;
     const backoffMs = Math.min(
       base * 2 ** Math.min(doublings, 20),
       this.limits.heartbeatBackoffMaxMs,

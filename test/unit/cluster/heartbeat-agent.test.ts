@@ -224,6 +224,34 @@ describe('HeartbeatAgent', () => {
     expect(s.rpc.heartbeats.length).toBeLessThanOrEqual(11);
   });
 
+  it('does not count election answers into the backoff of an unreachable controller', async () => {
+    const s = setup();
+    s.controller.leader = b(1);
+    s.notLeader('p1:9000', null);
+    s.agent.start();
+    await s.advance(1_000); // several quick NOT_LEADER answers (50, 100, 200, 400 ms)
+    expect(s.rpc.heartbeats.length).toBeGreaterThanOrEqual(4);
+    s.rpc.heartbeatHandlers.set('p1:9000', () =>
+      Promise.reject(new BrookError('BROKER_UNAVAILABLE', 'connection refused')),
+    );
+    await s.advance(1_000); // one unreachable answer: backs off one interval (500 ms), not 5 s
+    s.remoteLeader('p1:9000', 1);
+    await s.advance(600);
+    expect(s.agent.answered).toBeGreaterThan(0);
+  });
+
+  it('backs off by the interval when a NOT_LEADER hint leads nowhere within the redirects', async () => {
+    const s = setup();
+    s.controller.leader = b(1);
+    s.notLeader('p1:9000', 2);
+    s.notLeader('p2:9000', 3);
+    s.notLeader('p3:9000', 1);
+    s.agent.start();
+    await s.advance(2_000);
+    // Attempts at 0, +500, +1500 (4 calls each: 3 redirects): not one per tick.
+    expect(s.rpc.heartbeats.length).toBeLessThanOrEqual(3 * 4);
+  });
+
   it('never has two heartbeats in flight', async () => {
     const s = setup();
     let calls = 0;
