@@ -239,7 +239,8 @@ export class Controller implements ClusterAdmin {
   }
 
   createPartitions(name: string, count: number): Promise<TopicAssignment> {
-    const factor = this.options.metadata.topic(name)?.replicationFactor ?? 1;
+    // An unknown topic places nothing: refused at once, not after the placement wait.
+    const factor = this.options.metadata.topic(name)?.replicationFactor ?? 0;
     return this.write('createPartitions', { placing: factor }, () => ({
       command: createPartitionsCommand(this.adminContext, name, count),
       answer: () => this.currentTopic(name),

@@ -56,6 +56,8 @@ export class LeaderSession {
   private balancing = false;
   private initialising = false;
   private readyAtMs = 0;
+  /** When this session began: silence is counted from here (fencing). */
+  private readonly startedAtMs: number;
   private readonly placementWaiters = new Set<() => void>();
 
   constructor(
@@ -63,10 +65,8 @@ export class LeaderSession {
     private readonly context: SessionContext,
   ) {
     const { options } = context;
-    this.liveness = new BrokerLiveness(
-      options.timing.brokerSessionTimeoutMs,
-      options.clock.monotonicMs(),
-    );
+    this.startedAtMs = options.clock.monotonicMs();
+    this.liveness = new BrokerLiveness(options.timing.brokerSessionTimeoutMs, this.startedAtMs);
     this.table = new LeaderTableAggregator(term, options.leaderTable.states());
   }
 
@@ -111,7 +111,7 @@ export class LeaderSession {
    *   (brokers look for a new controller leader at their heartbeat interval), as soon as at
    *   least `factor` unfenced brokers have been heard: the silent ones may have died with the
    *   old leader;
-   * - else once half a broker session has passed since it became ready: placement falls back
+   * - else once half a broker session has passed since it began: placement falls back
    *   to every unfenced broker, as Kafka's does (a broker that died with the old leader gets
    *   replicas and the partitions run on the others meanwhile). A busy broker whose heartbeat
    *   is late (its reconnect, or a loaded machine) thus gets that long to be heard before new
@@ -141,7 +141,8 @@ export class LeaderSession {
       const heard = live.filter((broker) => this.placeable(broker.id));
       // More than the live brokers: refused however long it waits.
       const waiting = heard.length < factor && factor <= live.length;
-      if (waiting && elapsedMs < timing.brokerSessionTimeoutMs / 2) return false;
+      const sessionMs = options.clock.monotonicMs() - this.startedAtMs;
+      if (waiting && sessionMs < timing.brokerSessionTimeoutMs / 2) return false;
       options.logger.info(
         { term: this.term, unheard, factor, fallback: heard.length < factor },
         'placing replicas before every unfenced broker was heard by this controller leader',

@@ -226,6 +226,13 @@ describe('Controller: admin operations', () => {
     h.replica.lead(3);
     await h.advance(DEFAULT_CLUSTER_TIMING.tickMs);
     h.controller.handleHeartbeat(h.heartbeat(1));
+    // Adding partitions to an unknown topic places nothing: refused at once, no wait.
+    let refused = '';
+    h.controller.createPartitions('nope', 3).catch((error: unknown) => {
+      refused = error instanceof BrookError ? error.code : String(error);
+    });
+    await h.advance(DEFAULT_CLUSTER_TIMING.tickMs);
+    expect(refused).toBe('UNKNOWN_TOPIC');
     let answered = false;
     const creating = h.controller.createTopic(newTopic('late', 4, 2)).finally(() => {
       answered = true;
