@@ -164,7 +164,9 @@ async function runTrial(cluster: BenchCluster, steady: SteadyProducer): Promise<
   // The broker restarted by the trial before is the preferred leader: once it is back in sync,
   // the controller moves the leadership back to it. Kill only after that move, and the broker
   // that says itself it leads (another broker's describe may not know of the move yet).
-  await cluster.waitForPreferredLeaders(TOPIC, ISR_TIMEOUT_MS);
+  if ((await cluster.waitForPreferredLeaders(TOPIC, ISR_TIMEOUT_MS)) === null) {
+    log(`the leader is not on its preferred replica after ${ISR_TIMEOUT_MS} ms; going on`);
+  }
   const leader = await confirmedLeader(cluster);
   // Let the producer settle on the current leader first.
   await steady.firstAckAfter(performance.now());
@@ -210,6 +212,16 @@ function confirmedLeader(cluster: BenchCluster): Promise<number> {
   );
 }
 
+function parseLogLine(
+  line: string,
+): { time?: unknown; topic?: unknown; partition?: unknown } | null {
+  try {
+    return JSON.parse(line) as { time?: unknown; topic?: unknown; partition?: unknown };
+  } catch {
+    return null;
+  }
+}
+
 /** Longest wait for the new leader's log line to reach this process (the pipe lags). */
 const TAKEOVER_LOG_WAIT_MS = 3_000;
 
@@ -230,7 +242,8 @@ async function takeoverAfter(
       if (broker === killed) continue;
       for (const line of cluster.cluster.output(broker).split('\n')) {
         if (!line.includes('"leading the partition"')) continue;
-        const entry = JSON.parse(line) as { time?: unknown; topic?: unknown; partition?: unknown };
+        const entry = parseLogLine(line);
+        if (entry === null) continue; // a line still arriving
         if (entry.topic !== TOPIC || entry.partition !== 0 || typeof entry.time !== 'number') {
           continue;
         }
