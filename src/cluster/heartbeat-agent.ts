@@ -73,6 +73,8 @@ export class HeartbeatAgent {
   private electing = 0;
   /** Other failures since the last success: the heartbeat-interval backoff doubles with them. */
   private unanswered = 0;
+  /** The leader the last early retry went to, since the last success. */
+  private rescuedFor: BrokerId | null = null;
   private nextAttemptMs = 0;
   private knownLeader: BrokerId | null = null;
   /** The target of the last failed attempt (undefined after a success). */
@@ -136,7 +138,10 @@ export class HeartbeatAgent {
     }
     const { controller } = this.options;
     const leader = controller.isLeader() ? this.options.brokerId : controller.leaderId();
-    if (leader === null || leader === this.failedTarget) return;
+    // Once per leader the replica names: if that broker only redirects to one that fails, the
+    // backoff applies rather than an attempt every tick.
+    if (leader === null || leader === this.failedTarget || leader === this.rescuedFor) return;
+    this.rescuedFor = leader;
     this.nextAttemptMs = 0;
     this.tick();
   }
@@ -216,6 +221,7 @@ export class HeartbeatAgent {
     this.failures = 0;
     this.electing = 0;
     this.unanswered = 0;
+    this.rescuedFor = null;
     this.nextAttemptMs = 0;
     this.answered += 1;
   }

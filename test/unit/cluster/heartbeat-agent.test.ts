@@ -252,6 +252,19 @@ describe('HeartbeatAgent', () => {
     expect(s.rpc.heartbeats.length).toBeLessThanOrEqual(3 * 4);
   });
 
+  it('goes early to the leader its replica names once, not every tick, when that one redirects to a dead one', async () => {
+    const s = setup();
+    s.controller.leader = b(2);
+    s.notLeader('p2:9000', 3);
+    s.rpc.heartbeatHandlers.set('p3:9000', () =>
+      Promise.reject(new BrookError('BROKER_UNAVAILABLE', 'connection refused')),
+    );
+    s.agent.start();
+    await s.advance(1_000);
+    // 0 (p2 → p3), one early retry (p2 → p3), then +1000 ms: a few calls, not 2 per tick.
+    expect(s.rpc.heartbeats.length).toBeLessThanOrEqual(6);
+  });
+
   it('never has two heartbeats in flight', async () => {
     const s = setup();
     let calls = 0;
