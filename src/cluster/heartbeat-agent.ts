@@ -11,10 +11,11 @@
  * attempt the next one waits `brokerHeartbeatMs`, doubling with each further failure up to
  * `heartbeatBackoffMaxMs`, and moves to the next voter; but as soon as this broker's controller
  * replica learns of a leader other than the one that failed (checked every tick), the next
- * attempt goes there at once: a new controller leader waits only a few heartbeat intervals to
+ * attempt goes there at once (once per leader it names): a new controller leader waits only a few heartbeat intervals to
  * hear every broker before it places replicas. A voter that answers NOT_LEADER without naming
  * another leader is alive while a leader is being elected (or has just been elected and is not
- * ready yet): such answers back off from one tick, doubling, so the new leader hears this
+ * ready yet): such answers back off from one tick, doubling (and do not count into the
+ * interval backoff of other failures), so the new leader hears this
  * broker's partitions within a tick or two of becoming ready rather than a second later (its
  * table, seeded from its own cache, is stale until then).
  *
