@@ -212,11 +212,15 @@ function confirmedLeader(cluster: BenchCluster): Promise<number> {
   );
 }
 
-function parseLogLine(
-  line: string,
-): { time?: unknown; topic?: unknown; partition?: unknown } | null {
+interface LogLine {
+  readonly time?: unknown;
+  readonly topic?: unknown;
+  readonly partition?: unknown;
+}
+
+function parseLogLine(line: string): LogLine | null {
   try {
-    return JSON.parse(line) as { time?: unknown; topic?: unknown; partition?: unknown };
+    return JSON.parse(line) as LogLine;
   } catch {
     return null;
   }

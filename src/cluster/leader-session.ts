@@ -127,15 +127,11 @@ export class LeaderSession {
     const settled = (): boolean => {
       if (this.ended) return true;
       const brokers = metadata.brokers();
-      if (
-        this.liveness.heardAll(brokers) &&
-        options.peers.every((voter) => metadata.broker(voter.id) !== undefined)
-      ) {
-        return true;
-      }
+      const unheard = this.liveness.unheard(brokers);
+      const registered = options.peers.every((voter) => metadata.broker(voter.id) !== undefined);
+      if (unheard.length === 0 && registered) return true;
       const elapsedMs = options.clock.monotonicMs() - this.readyAtMs;
       if (elapsedMs < graceMs) return false;
-      const unheard = this.liveness.unheard(brokers);
       if (unheard.length === 0) return true;
       const live = brokers.filter((broker) => !broker.fenced);
       const heard = live.filter((broker) => this.placeable(broker.id));

@@ -43,11 +43,6 @@ export class BrokerLiveness {
     return heard !== undefined && nowMs - heard <= this.sessionTimeoutMs;
   }
 
-  /** True once every registered, unfenced broker has been heard by this leader. */
-  heardAll(brokers: readonly BrokerRegistration[]): boolean {
-    return this.unheard(brokers).length === 0;
-  }
-
   /** The registered, unfenced brokers this leader has never heard, by id. */
   unheard(brokers: readonly BrokerRegistration[]): BrokerId[] {
     return brokers
